@@ -1,0 +1,304 @@
+"""Wiring: `build_application` is the one place that registers handlers and owns the lifecycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot import callbacks, i18n
+from bot.channels.telegram_sender import telegram_sender
+from bot.commands import COMMANDS
+from bot.config import Settings
+from bot.context import BotApplication, BotContext, BotData, Services
+from bot.domain.clock import Clock, SystemClock, iso
+from bot.handlers import (
+    data,
+    errors,
+    fallback,
+    hours,
+    menu,
+    news,
+    onboarding,
+    organisers,
+    reminders,
+    rights,
+    settings,
+)
+from bot.handlers.common import load_user
+from bot.services.content import Library
+from bot.services.delivery import DeliveryEngine
+from bot.services.handbook import HandbookService
+from bot.services.hours import HoursService
+from bot.services.organisers import (
+    PRIORITY_REPORT,
+    BroadcastService,
+    MeetingService,
+    RoleService,
+)
+from bot.services.reminders import ReminderService
+from bot.services.statement import StatementService
+from bot.services.users import UserService
+from bot.storage.conversations import ConversationStore
+from bot.storage.database import Database
+from bot.storage.hours import HoursStore
+from bot.storage.organisers import OrganiserStore
+from bot.storage.outbox import OutboxStore, OutgoingMessage
+from bot.storage.reminders import ReminderStore
+from bot.storage.users import UserStore
+
+log = logging.getLogger(__name__)
+CONSOLE_TOKEN = "0:offline-console"
+SCHEDULED_CHECK_SECONDS = 10
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    clock: Clock | None = None,
+    start_background: bool = True,
+) -> BotApplication:
+    """Build the bot. `request` replaces the network (the console and tests pass a fake);
+    `start_background=False` leaves the delivery engine and scheduler to the caller (tests)."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token or CONSOLE_TOKEN)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_file_url)
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
+        .post_init(_make_startup(settings, clock or SystemClock(), start_background))
+        .post_shutdown(_shutdown)
+        .concurrent_updates(True)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application: BotApplication = builder.build()
+    _register_handlers(application)
+    return application
+
+
+def _register_handlers(app: BotApplication) -> None:
+    private = filters.ChatType.PRIVATE
+    router = menu.MenuRouter()
+    router.route("settings", settings.show_settings)
+    router.route("rights", rights.show_topics)
+    router.route("hours", hours.show_hours)
+    router.route("news", news.show_news)
+    router.route("reminders", reminders.show_reminders)
+    # Free text: flows in progress and entries first, a rights question last.
+    text_router = fallback.TextRouter(
+        [
+            organisers.compose_step,
+            organisers.move_step,
+            reminders.interpret_text,
+            hours.interpret_text,
+            news.join_tag,
+            rights.answer_question,
+        ]
+    )
+
+    # Group -1 runs first for every update: load the user and set the language.
+    app.add_handler(TypeHandler(Update, load_user), group=-1)
+
+    handlers: list[Any] = [
+        # Commands, in /help order.
+        CommandHandler("start", onboarding.start, filters=private),
+        CommandHandler("menu", menu.menu_command, filters=private),
+        CommandHandler("help", menu.help_command, filters=private),
+        CommandHandler("hours", hours.hours_command, filters=private),
+        CommandHandler("export", hours.export_command, filters=private),
+        CommandHandler("handbook", rights.handbook_command, filters=private),
+        CommandHandler("stop", news.stop_command, filters=private),
+        CommandHandler("timezone", reminders.timezone_command, filters=private),
+        CommandHandler("language", onboarding.language_command, filters=private),
+        CommandHandler("country", onboarding.country_command, filters=private),
+        CommandHandler("privacy", onboarding.privacy_command, filters=private),
+        CommandHandler("mydata", data.mydata_command, filters=private),
+        CommandHandler("delete", data.delete_command, filters=private),
+        CommandHandler("join", organisers.join_command, filters=private),
+        # Organiser and admin commands: each checks the role itself.
+        CommandHandler("announce", organisers.announce_command, filters=private),
+        CommandHandler("broadcasts", organisers.broadcasts_command, filters=private),
+        CommandHandler("meeting", organisers.meeting_command, filters=private),
+        CommandHandler("meetings", organisers.meetings_command, filters=private),
+        CommandHandler("invite", organisers.invite_command, filters=private),
+        # Inline buttons, routed by the codec's action name.
+        CallbackQueryHandler(onboarding.on_language, pattern=callbacks.pattern("lang")),
+        CallbackQueryHandler(onboarding.on_country, pattern=callbacks.pattern("country")),
+        CallbackQueryHandler(onboarding.on_consent, pattern=callbacks.pattern("consent")),
+        CallbackQueryHandler(onboarding.on_privacy_done, pattern=callbacks.pattern("privacy_done")),
+        CallbackQueryHandler(settings.on_settings, pattern=callbacks.pattern("settings")),
+        CallbackQueryHandler(data.on_erase, pattern=callbacks.pattern("erase")),
+        CallbackQueryHandler(rights.on_topics, pattern=callbacks.pattern("topics")),
+        CallbackQueryHandler(rights.on_topic, pattern=callbacks.pattern("topic")),
+        CallbackQueryHandler(rights.on_sources, pattern=callbacks.pattern("sources")),
+        CallbackQueryHandler(rights.on_handbook, pattern=callbacks.pattern("handbook")),
+        CallbackQueryHandler(hours.on_button, pattern=callbacks.pattern("h")),
+        CallbackQueryHandler(news.on_subscription, pattern=callbacks.pattern("sub")),
+        CallbackQueryHandler(news.on_tag, pattern=callbacks.pattern("tag")),
+        CallbackQueryHandler(news.on_stop, pattern=callbacks.pattern("stop")),
+        CallbackQueryHandler(news.on_rsvp, pattern=callbacks.pattern("rsvp")),
+        CallbackQueryHandler(organisers.on_button, pattern=callbacks.pattern("org")),
+        CallbackQueryHandler(reminders.on_button, pattern=callbacks.pattern("rem")),
+        # Main-menu buttons arrive as text in any language.
+        MessageHandler(private & menu.MENU_BUTTON & filters.UpdateType.MESSAGE, router),
+        # Fallbacks last: order matters, the first match wins.
+        MessageHandler(filters.UpdateType.EDITED, fallback.edited_message),
+        MessageHandler(private & filters.COMMAND, fallback.unknown_command),
+        MessageHandler(private & filters.TEXT, text_router),
+        MessageHandler(private & filters.LOCATION, organisers.location_step),
+        MessageHandler(
+            private & (filters.PHOTO | filters.VOICE | filters.Document.ALL),
+            fallback.MediaRouter([organisers.media_step]),
+        ),
+        MessageHandler(private & ~filters.TEXT, fallback.unsupported_media),
+        CallbackQueryHandler(fallback.stale_button),
+    ]
+    app.add_handlers(handlers)
+    app.add_error_handler(errors.on_error)
+
+
+def _make_startup(settings: Settings, clock: Clock, start_background: bool) -> Any:
+    async def startup(app: BotApplication) -> None:
+        settings.ensure_data_dir()
+        db = await Database.open(settings.database_path)
+        users = UserService(UserStore(db), clock, settings.admin_ids, settings.default_locale)
+        library = Library.load()
+        outbox = OutboxStore(db)
+        engine = DeliveryEngine(outbox, telegram_sender(app.bot), clock, settings.broadcast_rate)
+        organiser_store = OrganiserStore(db)
+        broadcasts = BroadcastService(organiser_store, outbox, clock, engine.wake)
+        services = Services(
+            settings=settings,
+            clock=clock,
+            db=db,
+            users=users,
+            library=library,
+            handbooks=HandbookService(library, settings.data_dir / "handbooks"),
+            hours=HoursService(HoursStore(db), library, clock),
+            conversations=ConversationStore(db, clock),
+            statements=StatementService(library, clock),
+            organisers=organiser_store,
+            roles=RoleService(organiser_store, clock, users),
+            outbox=outbox,
+            broadcasts=broadcasts,
+            meetings=MeetingService(organiser_store, outbox, clock, broadcasts),
+            delivery=engine,
+            reminders=ReminderService(ReminderStore(db), outbox, clock),
+        )
+        app.bot_data.services = services
+        engine.on_blocked.append(users.mark_blocked)
+        engine.on_batch_progress.append(lambda batch: _report(services, batch))
+        await _register_commands(app)
+        if start_background:
+            engine.start()
+            scheduler = AsyncIOScheduler(timezone="UTC")
+            # One scheduler for the whole bot. The database is the source of truth for what
+            # is scheduled; this job only looks for what is due, so nothing is lost or
+            # repeated across restarts (APScheduler's own job store is not persisted).
+            scheduler.add_job(
+                due_work,
+                "interval",
+                seconds=SCHEDULED_CHECK_SECONDS,
+                args=[services],
+                id="due-work",
+                max_instances=1,
+                coalesce=True,
+                next_run_time=dt.datetime.now(dt.UTC),
+            )
+            scheduler.start()
+            app.bot_data.scheduler = scheduler
+
+    return startup
+
+
+async def due_work(services: Services) -> None:
+    """Queue what has come due: scheduled broadcasts and reminders (also those missed while
+    the bot was down, within their grace window)."""
+    for broadcast_id in await services.organisers.due_scheduled(iso(services.clock.now())):
+        await organisers.send_broadcast(services, broadcast_id)
+    queued, _dropped = await services.reminders.fire_due()
+    if queued:
+        services.delivery.wake()
+
+
+async def _report(services: Services, batch_id: int) -> None:
+    """Progress at each quarter of a long send, and one final delivery report."""
+    event = await services.broadcasts.progress_event(batch_id)
+    if event is None:
+        return
+    kind, broadcast, counts = event
+    organiser = await services.users.get(broadcast.user_id)
+    with i18n.using(organiser.locale if organiser else services.settings.default_locale):
+        template = (
+            i18n._("📊 Delivery report #{id}: sent {sent}, failed {failed}, blocked {blocked}.")
+            if kind == "done"
+            else i18n._("📤 Sending #{id}: {sent} of {total} sent so far.")
+        )
+        text = template.format(
+            id=broadcast.id,
+            sent=counts.get("sent", 0),
+            failed=counts.get("failed", 0),
+            blocked=counts.get("blocked", 0),
+            total=broadcast.recipients,
+        )
+    now = iso(services.clock.now())
+    await services.outbox.enqueue(
+        [
+            OutgoingMessage(
+                broadcast.user_id,
+                "report",
+                "sendMessage",
+                {"chat_id": broadcast.user_id, "text": text},
+                now,
+                priority=PRIORITY_REPORT,
+                dedupe_key=f"r{broadcast.id}:{kind}:{counts.get('sent', 0)}",
+            )
+        ],
+        now,
+    )
+    services.delivery.wake()
+
+
+async def _register_commands(app: BotApplication) -> None:
+    """setMyCommands in every language; offline, the bot still runs and tries next start."""
+    assert app.bot_data.services is not None
+    default = app.bot_data.services.settings.default_locale
+    try:
+        for locale in i18n.AVAILABLE_LOCALES:
+            with i18n.using(locale):
+                commands = [
+                    BotCommand(c.name, i18n._(c.description)) for c in COMMANDS if not c.role
+                ]
+            await app.bot.set_my_commands(commands, language_code=locale)
+            if locale == default:  # for users whose language the bot does not speak
+                await app.bot.set_my_commands(commands)
+    except TelegramError as exc:
+        log.warning("could not register the command list: %s", type(exc).__name__)
+
+
+async def _shutdown(app: BotApplication) -> None:
+    scheduler = app.bot_data.scheduler
+    if scheduler is not None:
+        scheduler.shutdown(wait=False)
+        app.bot_data.scheduler = None
+    services = app.bot_data.services
+    if services is not None:
+        await services.delivery.stop()
+        await services.db.close()
+        app.bot_data.services = None

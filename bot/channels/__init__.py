@@ -1,0 +1,1 @@
+"""Channels: the offline console and the fake Bot API that stand in for Telegram."""

@@ -1,0 +1,147 @@
+"""Command line: `dwbot` (or `python -m bot`) and its subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot import logs
+from bot.config import ConfigError, Settings
+
+log = logging.getLogger("bot")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dwbot",
+        description="Domestic workers' rights bot. With no command: Telegram if "
+        "TELEGRAM_BOT_TOKEN is set, else the offline console.",
+    )
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the main job (the default)")
+    sub.add_parser("telegram", help="run on Telegram (long polling); needs TELEGRAM_BOT_TOKEN")
+    console = sub.add_parser("console", help="chat with the bot offline in this terminal")
+    console.add_argument("--user-id", type=int, default=1, help="your user id (default 1)")
+    console.add_argument(
+        "--language", default=None, help="Telegram language code to pretend, e.g. es-MX or ar"
+    )
+    admin = sub.add_parser("admin", help="grant, revoke and list organiser and analyst roles")
+    admin_sub = admin.add_subparsers(dest="admin_command", required=True)
+    for name in ("grant", "revoke"):
+        action = admin_sub.add_parser(name, help=f"{name} a role")
+        action.add_argument("user_id", type=int, help="the person's Telegram user id")
+        action.add_argument("role", choices=["organiser", "analyst"])
+    admin_sub.add_parser("list", help="everyone with a role (admins come from DWBOT_ADMIN_IDS)")
+    content = sub.add_parser("content", help="check the rights library or show its coverage")
+    content_sub = content.add_subparsers(dest="content_command", required=True)
+    content_sub.add_parser("check", help="validate every content file; exit 1 on any problem")
+    content_sub.add_parser("stats", help="coverage table: jurisdiction x topic x language")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        logs.configure(settings.log_level, secrets=[settings.token or ""])
+        settings.ensure_data_dir()
+        return _dispatch(args, settings)
+    except ConfigError as exc:
+        print(f"dwbot: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    command = args.command or "run"
+    if command == "run":
+        command = "telegram" if settings.token else "console"
+    if command == "console":
+        from bot.channels.console import run_console
+
+        if settings.log_level == "INFO":  # the chat is on the same terminal: only problems
+            logging.getLogger().setLevel(logging.WARNING)
+
+        return asyncio.run(
+            run_console(
+                settings, args.user_id if "user_id" in args else 1, getattr(args, "language", None)
+            )
+        )
+    if command == "content":
+        return _content(args.content_command)
+    if command == "admin":
+        return asyncio.run(_admin(settings, args))
+    if command == "telegram":
+        if not settings.token:
+            raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
+        return _run_telegram(settings)
+    raise AssertionError(command)
+
+
+async def _admin(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.domain.clock import SystemClock
+    from bot.services.organisers import RoleService
+    from bot.services.users import UserService
+    from bot.storage.database import Database
+    from bot.storage.organisers import OrganiserStore
+    from bot.storage.users import UserStore
+
+    db = await Database.open(settings.database_path)
+    try:
+        clock = SystemClock()
+        users = UserService(UserStore(db), clock, settings.admin_ids, settings.default_locale)
+        roles = RoleService(OrganiserStore(db), clock, users)
+        if args.admin_command == "grant":
+            await roles.grant(args.user_id, args.role)
+            print(f"granted {args.role} to {args.user_id}")
+        elif args.admin_command == "revoke":
+            done = await roles.revoke(args.user_id, args.role)
+            print(f"revoked {args.role} from {args.user_id}" if done else "no such role")
+            return 0 if done else 1
+        else:
+            for user_id in sorted(settings.admin_ids):
+                print(f"{user_id}\tadmin\t(DWBOT_ADMIN_IDS)")
+            for user_id, role, granted_at in await OrganiserStore(db).all_roles():
+                print(f"{user_id}\t{role}\t{granted_at}")
+        return 0
+    finally:
+        await db.close()
+
+
+def _content(action: str) -> int:
+    from bot.domain.content import LANGUAGES
+    from bot.services.content import Library
+
+    library = Library.load()
+    if action == "check":
+        problems = library.check()
+        for problem in problems:
+            print(problem)
+        topics, rules = len(library.topics), len(library.rules)
+        print(f"{topics} topic files, {rules} rules files, {len(problems)} problems")
+        return 1 if problems else 0
+    print(f"{'jurisdiction':<12} {'topic':<16} " + " ".join(f"{lang:>3}" for lang in LANGUAGES))
+    for jurisdiction, topic, present in library.coverage():
+        marks = " ".join(f"{'✓' if lang in present else '·':>3}" for lang in LANGUAGES)
+        print(f"{jurisdiction:<12} {topic:<16} {marks}")
+    return 0
+
+
+def _run_telegram(settings: Settings) -> int:
+    from telegram import Update
+    from telegram.error import InvalidToken
+
+    from bot.app import build_application
+
+    app = build_application(settings)
+    try:
+        # bootstrap_retries=-1: with no network at start, keep trying instead of exiting.
+        app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+    except InvalidToken:
+        print("dwbot: Telegram refused TELEGRAM_BOT_TOKEN (invalid or revoked)", file=sys.stderr)
+        return 2
+    return 0

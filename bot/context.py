@@ -1,0 +1,69 @@
+"""Typed python-telegram-bot context: handlers reach services through `context.services`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Settings
+from bot.domain.clock import Clock
+from bot.domain.users import User
+from bot.services.content import Library
+from bot.services.delivery import DeliveryEngine
+from bot.services.handbook import HandbookService
+from bot.services.hours import HoursService
+from bot.services.organisers import BroadcastService, MeetingService, RoleService
+from bot.services.reminders import ReminderService
+from bot.services.statement import StatementService
+from bot.services.users import UserService
+from bot.storage.conversations import ConversationStore
+from bot.storage.database import Database
+from bot.storage.organisers import OrganiserStore
+from bot.storage.outbox import OutboxStore
+
+
+@dataclass
+class Services:
+    """Everything the handlers use, opened in post_init and closed in post_shutdown."""
+
+    settings: Settings
+    clock: Clock
+    db: Database
+    users: UserService
+    library: Library
+    handbooks: HandbookService
+    hours: HoursService
+    conversations: ConversationStore
+    organisers: OrganiserStore
+    roles: RoleService
+    outbox: OutboxStore
+    broadcasts: BroadcastService
+    meetings: MeetingService
+    delivery: DeliveryEngine
+    reminders: ReminderService
+    statements: StatementService
+
+
+class BotData:
+    """The application's `bot_data`: one slot for the services."""
+
+    services: Services | None = None
+    scheduler: Any = None  # APScheduler's AsyncIOScheduler, started in post_init
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """Context with the services and the current worker (loaded once per update)."""
+
+    worker: User | None = None
+
+    @property
+    def services(self) -> Services:
+        services = self.bot_data.services
+        if services is None:
+            raise RuntimeError("services are opened in post_init; the application is not started")
+        return services
+
+
+BotApplication = Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]

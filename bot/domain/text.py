@@ -1,0 +1,33 @@
+"""Text helpers for chat messages."""
+
+from __future__ import annotations
+
+import unicodedata
+
+TELEGRAM_TEXT_LIMIT = 4096
+MAX_INPUT_CHARS = 4000  # longer user messages are refused politely
+
+
+def split_message(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
+    """Split `text` into parts of at most `limit` characters.
+
+    Cuts at a paragraph break, else a line break, else a space, so markup that stays within a
+    line (our HTML never spans lines) is never cut in two.
+    """
+    parts: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = max(window.rfind("\n\n"), 0) or max(window.rfind("\n"), 0) or window.rfind(" ")
+        if cut <= 0:
+            cut = limit
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        parts.append(rest)
+    return parts
+
+
+def has_words(text: str) -> bool:
+    """True if the text has at least one letter or digit (not only emoji, marks or spaces)."""
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)

@@ -1,0 +1,1 @@
+"""Telegram handlers: thin, one module per feature. They parse, call a service, render."""

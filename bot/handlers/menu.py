@@ -1,0 +1,129 @@
+"""The main menu: big buttons with an icon and a few words, and /menu and /help."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from telegram import Message, ReplyKeyboardMarkup, Update
+from telegram.ext import filters
+
+from bot import i18n
+from bot.commands import visible_commands
+from bot.context import BotContext
+from bot.handlers.common import current_user, escape, send
+from bot.i18n import N_, _
+
+MenuAction = Callable[[Update, BotContext], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    key: str
+    icon: str
+    label: str  # gettext msgid, 1-3 words
+
+
+MENU: tuple[MenuItem, ...] = (
+    MenuItem("rights", "📚", N_("Rights")),
+    MenuItem("listen", "🎧", N_("Listen")),
+    MenuItem("hours", "🕒", N_("Hours & pay")),
+    MenuItem("reminders", "⏰", N_("Reminders")),
+    MenuItem("news", "📣", N_("Meetings & news")),
+    MenuItem("help", "❓", N_("Help")),
+    MenuItem("settings", "⚙️", N_("Settings")),
+)
+
+
+def label(item: MenuItem) -> str:
+    return f"{item.icon} {_(item.label)}"
+
+
+def main_menu_markup() -> ReplyKeyboardMarkup:
+    labels = [label(item) for item in MENU]
+    rows = [labels[i : i + 2] for i in range(0, len(labels), 2)]
+    return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.replace("\ufe0f", "").split()).casefold()
+
+
+@functools.cache
+def _label_index() -> dict[str, str]:
+    """Every menu label in every language (with and without its icon) -> menu key.
+
+    Matching all languages keeps an old keyboard working right after a language change.
+    """
+    index: dict[str, str] = {}
+    for locale in i18n.AVAILABLE_LOCALES:
+        with i18n.using(locale):
+            for item in MENU:
+                index[_normalise(label(item))] = item.key
+                index[_normalise(_(item.label))] = item.key
+    return index
+
+
+def menu_key(text: str | None) -> str | None:
+    return _label_index().get(_normalise(text or ""))
+
+
+class MenuButtonFilter(filters.MessageFilter):
+    """Matches a text message that is a main-menu label."""
+
+    def filter(self, message: Message) -> bool:
+        return menu_key(message.text) is not None
+
+
+MENU_BUTTON = MenuButtonFilter(name="MenuButton")
+
+
+async def show_menu(update: Update, context: BotContext, text: str | None = None) -> None:
+    await send(update, context, text or _("Main menu. Tap a button."), main_menu_markup())
+
+
+async def menu_command(update: Update, context: BotContext) -> None:
+    await current_user(update, context)
+    await show_menu(update, context)
+
+
+async def coming_soon(update: Update, context: BotContext) -> None:
+    await send(
+        update,
+        context,
+        _("This part is not ready yet. We are building it and it is coming soon."),
+        main_menu_markup(),
+    )
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    assert update.effective_user is not None
+    roles = await context.services.users.roles(update.effective_user.id)
+    lines = [
+        _("<b>What I can do</b>"),
+        _(
+            "I explain your rights at work, help you keep a record of your hours and pay, "
+            "and remind you of important dates. Tap the menu buttons or send a command:"
+        ),
+        "",
+    ]
+    lines += [f"/{c.name} — {escape(_(c.description))}" for c in visible_commands(roles)]
+    lines += ["", _("Your data is yours: /mydata gives you a copy and /delete erases it.")]
+    await send(update, context, "\n".join(lines), main_menu_markup())
+
+
+class MenuRouter:
+    """Maps menu keys to the feature that answers them; unbuilt features say so honestly."""
+
+    def __init__(self) -> None:
+        self._actions: dict[str, MenuAction] = {"help": help_command}
+
+    def route(self, key: str, action: MenuAction) -> None:
+        self._actions[key] = action
+
+    async def __call__(self, update: Update, context: BotContext) -> None:
+        await current_user(update, context)
+        assert update.effective_message is not None
+        key = menu_key(update.effective_message.text)
+        await self._actions.get(key or "", coming_soon)(update, context)

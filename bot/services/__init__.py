@@ -1,0 +1,1 @@
+"""Application services: use cases over storage and domain, with no `telegram` imports."""

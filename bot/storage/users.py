@@ -1,0 +1,87 @@
+"""SQL for users, their consents and roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain.users import Consent, Role, User
+from bot.storage.database import Database, Row
+
+
+def _user(row: Row, consents: dict[str, bool]) -> User:
+    return User(
+        user_id=row["user_id"],
+        locale=row["locale"],
+        country=row["country"],
+        timezone=row["timezone"],
+        onboarded=bool(row["onboarded"]),
+        active=bool(row["active"]),
+        records_consent=consents.get(Consent.RECORDS, False),
+        statistics_consent=consents.get(Consent.STATISTICS, False),
+        quiet_hours=bool(row["quiet_hours"]),
+    )
+
+
+class UserStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, user_id: int) -> User | None:
+        row = await self.db.fetchone("SELECT * FROM users WHERE user_id = ?", (user_id,))
+        if row is None:
+            return None
+        rows = await self.db.fetchall(
+            "SELECT kind, granted FROM consents WHERE user_id = ?", (user_id,)
+        )
+        return _user(row, {r["kind"]: bool(r["granted"]) for r in rows})
+
+    async def create(self, user_id: int, locale: str, now: str) -> None:
+        await self.db.execute(
+            "INSERT INTO users (user_id, locale, created_at, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (user_id) DO NOTHING",
+            (user_id, locale, now, now),
+        )
+
+    async def update(self, user_id: int, now: str, **fields: Any) -> None:
+        allowed = {"locale", "country", "timezone", "onboarded", "active", "quiet_hours"}
+        if not fields or not set(fields) <= allowed:
+            raise ValueError(f"cannot update {sorted(set(fields) - allowed)}")
+        assignments = ", ".join(f"{name} = ?" for name in fields)  # names from the allow-list
+        await self.db.execute(
+            f"UPDATE users SET {assignments}, updated_at = ? WHERE user_id = ?",
+            (*fields.values(), now, user_id),
+        )
+
+    async def set_consent(self, user_id: int, kind: str, granted: bool, now: str) -> None:
+        await self.db.execute(
+            "INSERT INTO consents (user_id, kind, granted, changed_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (user_id, kind) DO UPDATE SET granted = excluded.granted,"
+            " changed_at = excluded.changed_at",
+            (user_id, kind, int(granted), now),
+        )
+
+    async def roles(self, user_id: int) -> set[Role]:
+        rows = await self.db.fetchall("SELECT role FROM roles WHERE user_id = ?", (user_id,))
+        return {Role(r["role"]) for r in rows}
+
+    async def export(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
+        """Every row about the user, table by table."""
+        data: dict[str, list[dict[str, Any]]] = {}
+        for table in await self.db.tables_with_column("user_id"):
+            rows = await self.db.fetchall(
+                f"SELECT * FROM {table} WHERE user_id = ?",  # table names come from sqlite_master
+                (user_id,),
+            )
+            if rows:
+                data[table] = [dict(r) for r in rows]
+        return data
+
+    async def erase(self, user_id: int) -> int:
+        """Delete every row about the user in one transaction; return how many went."""
+        tables = await self.db.tables_with_column("user_id")
+        deleted = 0
+        async with self.db.transaction() as tx:
+            # Children first, the users row last, so foreign keys never block the erase.
+            for table in sorted(tables, key=lambda t: t == "users"):
+                deleted += await tx.rowcount(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
+        return deleted

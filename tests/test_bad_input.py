@@ -1,0 +1,153 @@
+"""Untrusted input always gets a clear answer in the user's language; nothing crashes."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot import i18n
+from bot.domain.text import split_message
+from bot.handlers.menu import main_menu_markup
+from bot.i18n import _
+from tests.conftest import Harness
+
+
+def tr(locale: str, message: str) -> str:
+    with i18n.using(locale):
+        return _(message)
+
+
+@pytest.fixture(autouse=True)
+def no_errors_logged(caplog: pytest.LogCaptureFixture):
+    yield
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == [], "a handler crashed"
+
+
+async def test_unknown_command(harness: Harness) -> None:
+    await harness.onboard(user_id=21)
+    replies = await harness.say("/frobnicate now", user_id=21)
+    assert replies[-1].text == tr(
+        "es", "I don't know that command. Send /help to see what I can do."
+    )
+
+
+@pytest.mark.parametrize("kind", ["sticker", "photo", "voice", "document"])
+async def test_media_is_answered(harness: Harness, kind: str) -> None:
+    await harness.onboard(user_id=22)
+    chat = harness.chat(22)
+    replies = await chat.send_update(harness.api.media_update(22, kind, b"x", "es"))
+    assert replies[-1].text == tr(
+        "es", "I can only read text messages and buttons here. Please write, or tap a button."
+    )
+
+
+async def test_edited_message_is_answered(harness: Harness) -> None:
+    await harness.onboard(user_id=23)
+    chat = harness.chat(23)
+    replies = await chat.send_update(harness.api.edited_update(23, "8h", "es"))
+    assert replies[-1].text == tr(
+        "es", "I only read new messages, not edits. Please send it again as a new message."
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "garbage",
+        "v0:lang:es:o",  # an older codec version
+        "v1:lang:xx:o",  # a language that does not exist
+        "v1:lang:es:zz",  # an unknown flow
+        "v1:lang",  # missing arguments
+        "v1:country:XX:o",
+        "v1:consent:records:7:o",
+        "v1:erase:maybe",
+        "v1:settings:root",
+        "v1:nothing:at:all",
+        "v1:lang:es:o:" + "x" * 60,  # oversized
+    ],
+)
+async def test_forged_or_stale_buttons(harness: Harness, data: str) -> None:
+    await harness.onboard(user_id=24)
+    chat = harness.chat(24)
+    replies = await chat.press(data)
+    assert replies, "a forged button must get an answer"
+    assert replies[-1].text in {
+        tr("es", "That button is old. Here is the menu again."),
+        tr("es", "That language is not available yet."),
+        tr("es", "Please choose a country from the buttons."),
+    }
+    row = await harness.db.fetchone("SELECT locale, country FROM users WHERE user_id = 24")
+    assert tuple(row) == ("es", "MX")  # nothing stored was changed
+
+
+async def test_very_long_text(harness: Harness) -> None:
+    await harness.onboard(user_id=25)
+    replies = await harness.say("a " * 2500, user_id=25)
+    assert replies[-1].text == tr(
+        "es", "That message is very long. Please send a short message or question."
+    )
+
+
+@pytest.mark.parametrize("text", ["😀😀😀", "🙏", "...", "   ."])
+async def test_emoji_only_or_punctuation(harness: Harness, text: str) -> None:
+    await harness.onboard(user_id=26)
+    replies = await harness.say(text, user_id=26)
+    assert replies[-1].text == tr(
+        "es", "Tap a button below, or write a question in words. Send /help for help."
+    )
+
+
+async def test_first_contact_with_random_text_still_answers(harness: Harness) -> None:
+    replies = await harness.say("hola??", user_id=27, language_code="ar")
+    assert replies[-1].text == tr("ar", "👋 Hello! Send /start to begin.")
+    assert await harness.db.fetchval("SELECT COUNT(*) FROM users") == 0  # nothing stored
+
+
+async def test_group_chats_are_ignored(harness: Harness) -> None:
+    update = harness.api.text_update(28, "/start", "es")
+    update["message"]["chat"] = {"id": -500, "type": "group", "title": "union"}
+    replies = await harness.chat(28).send_update(update)
+    assert replies == [] and harness.api.sent_to(-500) == []
+
+
+async def test_long_replies_are_split_not_rejected(harness: Harness) -> None:
+    from telegram import Update
+
+    from bot.handlers.common import send
+
+    long_text = "\n\n".join(f"Párrafo {n}: " + "palabra " * 60 for n in range(40))
+    update = Update.de_json(harness.api.text_update(29, "x", "es"), harness.app.bot)
+    context = harness.app.context_types.context.from_update(update, harness.app)
+    before = len(harness.api.sent)
+    await send(update, context, long_text, main_menu_markup())
+    parts = harness.api.sent[before:]
+    assert len(parts) > 1 and all(len(p.text) <= 4096 for p in parts)
+    assert " ".join(p.text for p in parts).split() == long_text.split()  # nothing lost
+    assert parts[-1].reply_markup is not None and parts[0].reply_markup is None
+
+
+def test_split_message_never_exceeds_limit() -> None:
+    text = "x" * 10_000
+    assert [len(p) for p in split_message(text, 4096)] == [4096, 4096, 1808]
+
+
+async def test_handler_crash_gets_apology_and_no_traceback(
+    harness: Harness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.handlers import fallback
+
+    await harness.onboard(user_id=30)
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret text the user typed")
+
+    monkeypatch.setattr(fallback, "send", broken)
+    replies = await harness.say("hola", user_id=30)
+    assert replies[-1].text == tr(
+        "es", "Sorry, something went wrong on my side. Your data is safe. Please try again."
+    )
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "hola" not in logged and "secret text" not in caplog.text.split("Traceback")[0]
+    caplog.clear()  # the crash was logged on purpose

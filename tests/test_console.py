@@ -1,0 +1,66 @@
+"""The offline console: a scripted session through `dwbot console` with piped input."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot import i18n
+from bot.channels.console import run_console
+from bot.config import Settings
+from bot.i18n import _
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def tr(locale: str, message: str) -> str:
+    with i18n.using(locale):
+        return _(message)
+
+
+async def test_scripted_console_session_in_spanish(settings: Settings) -> None:
+    script = "\n".join(
+        [
+            "/start",
+            "1",  # Español (numbers press the buttons shown last)
+            "México",  # a label presses its button too
+            "1",  # keep my records
+            "3",  # continue
+            "/mydata",
+            "😀",
+        ]
+    )
+    out = io.StringIO()
+    assert await run_console(settings, 7, "es", io.StringIO(script + "\n"), out) == 0
+    text = out.getvalue()
+    assert tr("es", "Choose your language:") in text
+    assert "[1] ✅ Español" in text
+    assert tr("es", "Which country do you work in? Your rights depend on its laws.") in text
+    assert "[1] ✅ " + tr("es", "Keep my records") in text
+    assert tr("es", "Here is the main menu. Tap a button.") in text
+    assert "my-data.json" in text
+    assert (settings.data_dir / "console-files" / "my-data.json").is_file()
+    assert (
+        tr("es", "Tap a button below, or write a question in words. Send /help for help.") in text
+    )
+
+
+def test_python_m_bot_runs_the_console_without_a_token(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DWBOT_"))}
+    env.update(DWBOT_DATA_DIR=str(tmp_path), DWBOT_LOG_LEVEL="WARNING")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--language", "ar"],
+        input="/start\n7\n6\n3\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert tr("ar", "All set! ✅") in result.stdout
+    assert "Traceback" not in result.stderr

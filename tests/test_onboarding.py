@@ -1,0 +1,136 @@
+"""A worker's first minute, through the real Application, in Spanish and in Arabic."""
+
+from __future__ import annotations
+
+from bot import callbacks, i18n
+from bot.i18n import _
+from tests.conftest import Harness
+
+
+def tr(locale: str, message: str) -> str:
+    with i18n.using(locale):
+        return _(message)
+
+
+async def test_onboarding_in_spanish(harness: Harness) -> None:
+    chat = harness.chat(1, "es-MX")
+
+    replies = await chat.say("/start")
+    assert replies[-1].text == tr("es", "Choose your language:")
+    # Telegram's es-MX is negotiated to Spanish and preselected.
+    assert replies[-1].buttons[0][0] == "✅ Español"
+
+    replies = await chat.press(callbacks.encode("lang", "es", "o"))
+    assert replies[-1].text == tr(
+        "es", "Which country do you work in? Your rights depend on its laws."
+    )
+    labels = [label for label, _data in replies[-1].buttons]
+    assert labels[0] == "🇲🇽 México" and labels[1] == "🇪🇸 España"
+    assert labels[-1] == "🌍 " + tr("es", "Another country")
+
+    replies = await chat.press(callbacks.encode("country", "MX", "o"))
+    assert tr("es", "I never share your records with your employer.") in replies[-1].text
+    assert [label for label, _d in replies[-1].buttons][:2] == [
+        "⬜ " + tr("es", "Keep my records"),
+        "⬜ " + tr("es", "Count me in anonymous statistics"),
+    ]
+
+    replies = await chat.press(callbacks.encode("consent", "records", 1, "o"))
+    assert replies[-1].method == "editMessageReplyMarkup"
+    assert replies[-1].buttons[0][0] == "✅ " + tr("es", "Keep my records")
+
+    replies = await chat.press(callbacks.encode("privacy_done", "o"))
+    assert tr("es", "Here is the main menu. Tap a button.") in replies[-1].text
+    menu = [label for label, _d in replies[-1].buttons]
+    assert menu[0] == "📚 " + tr("es", "Rights") and len(menu) == 7
+
+    row = await harness.db.fetchone("SELECT * FROM users WHERE user_id = 1")
+    assert (row["locale"], row["country"], row["timezone"], row["onboarded"]) == (
+        "es",
+        "MX",
+        "America/Mexico_City",
+        1,
+    )
+    consents = await harness.db.fetchall(
+        "SELECT kind, granted FROM consents WHERE user_id = 1 ORDER BY kind"
+    )
+    assert [tuple(c) for c in consents] == [("records", 1)]  # statistics never ticked: absent
+
+
+async def test_onboarding_in_arabic(harness: Harness) -> None:
+    chat = harness.chat(2, "ar")
+    replies = await chat.say("/start")
+    assert replies[-1].buttons[-1][0] == "✅ العربية"
+    await chat.press(callbacks.encode("lang", "ar", "o"))
+    replies = await chat.press(callbacks.encode("country", "ES", "o"))
+    assert tr("ar", "I keep only what I need to help you:") in replies[-1].text
+    replies = await chat.press(callbacks.encode("privacy_done", "o"))
+    assert replies[-1].text.startswith(tr("ar", "All set! ✅"))
+    assert tr("ar", "Your records will not be kept. To log hours later, say yes in /privacy.") in (
+        replies[-1].text
+    )
+    # The menu works when typed as text in Arabic.
+    replies = await chat.say(tr("ar", "Settings"))
+    assert replies[-1].text == tr("ar", "⚙️ <b>Settings</b>")
+
+
+async def test_unknown_telegram_language_gets_default(harness: Harness) -> None:
+    replies = await harness.say("/start", user_id=3, language_code="zz")
+    assert replies[-1].buttons[0][0] == "✅ Español"  # DWBOT_DEFAULT_LOCALE=es
+
+
+async def test_change_language_and_country_later(harness: Harness) -> None:
+    await harness.onboard(user_id=4)
+    chat = harness.chat(4)
+    replies = await chat.say("/language")
+    assert replies[-1].buttons[0][0] == "✅ Español"
+    replies = await chat.press(callbacks.encode("lang", "pt", "s"))
+    assert replies[-1].text == tr("pt", "Done. I will speak English with you.")
+    replies = await chat.say("/country")
+    replies = await chat.press(callbacks.encode("country", "AR", "s"))
+    assert "Argentina" in replies[-1].text
+    row = await harness.db.fetchone("SELECT locale, country, timezone FROM users WHERE user_id = 4")
+    assert tuple(row) == ("pt", "AR", "America/Argentina/Buenos_Aires")
+
+
+async def test_start_again_after_onboarding_shows_menu(harness: Harness) -> None:
+    await harness.onboard(user_id=5)
+    replies = await harness.say("/start", user_id=5)
+    assert replies[-1].text == tr("es", "Welcome back! Here is the menu.")
+
+
+async def test_menu_entries_not_built_answer_honestly(harness: Harness) -> None:
+    await harness.onboard(user_id=6)
+    replies = await harness.say("🎧 " + tr("es", "Listen"), user_id=6)
+    assert replies[-1].text == tr(
+        "es", "This part is not ready yet. We are building it and it is coming soon."
+    )
+
+
+async def test_help_lists_every_command_in_user_language(harness: Harness) -> None:
+    from bot.commands import COMMANDS, visible_commands
+
+    await harness.onboard(user_id=7, locale="fr")
+    replies = await harness.say("/help", user_id=7)
+    for command in visible_commands(set()):
+        assert f"/{command.name} — {tr('fr', command.description)}" in replies[-1].text
+    for command in COMMANDS:
+        if command.role is not None:  # organiser commands are not shown to workers
+            assert f"/{command.name} " not in replies[-1].text
+
+
+async def test_commands_registered_with_telegram_in_each_language(settings) -> None:
+    from bot.app import build_application
+    from bot.channels.offline_api import OfflineBotAPI, OfflineRequest
+
+    api = OfflineBotAPI()
+    app = build_application(settings, request=OfflineRequest(api))
+    await app.initialize()
+    await app.post_init(app)  # type: ignore[misc]
+    try:
+        languages = [p.get("language_code") for m, p in api.calls if m == "setMyCommands"]
+        assert sorted(filter(None, languages)) == sorted(i18n.AVAILABLE_LOCALES)
+        assert None in languages  # and a default list
+    finally:
+        await app.post_shutdown(app)  # type: ignore[misc]
+        await app.shutdown()

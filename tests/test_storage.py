@@ -1,0 +1,49 @@
+"""The database: WAL, foreign keys, recorded migrations, and the user_id convention."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.storage.database import Database, available_migrations
+
+
+async def test_migrations_are_recorded_and_idempotent(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "a.sqlite3")
+    versions = [r[0] for r in await db.fetchall("SELECT version FROM schema_migrations")]
+    assert versions == [v for v, _n, _p in available_migrations()]
+    assert await db.fetchval("PRAGMA journal_mode") == "wal"
+    assert await db.fetchval("PRAGMA foreign_keys") == 1
+    await db.close()
+    db = await Database.open(tmp_path / "a.sqlite3")  # reopening applies nothing twice
+    assert await db.fetchval("SELECT COUNT(*) FROM schema_migrations") == len(versions)
+    await db.close()
+
+
+async def test_a_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "b.sqlite3")
+    try:
+        async with db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO users (user_id, locale, created_at, updated_at)"
+                " VALUES (1, 'es', 't', 't')"
+            )
+            raise RuntimeError("boom")
+    except RuntimeError:
+        pass
+    assert await db.fetchval("SELECT COUNT(*) FROM users") == 0
+    await db.close()
+
+
+async def test_every_table_with_personal_data_has_user_id(tmp_path: Path) -> None:
+    """/mydata and /delete find personal data by the user_id column: no table may hide any."""
+    db = await Database.open(tmp_path / "c.sqlite3")
+    tables = {
+        r[0]
+        for r in await db.fetchall(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        )
+    }
+    without_user = tables - set(await db.tables_with_column("user_id"))
+    # Tables that hold no data about a person; add new ones here only with a reason.
+    assert without_user <= {"schema_migrations"}
+    await db.close()

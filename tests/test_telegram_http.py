@@ -1,0 +1,91 @@
+"""The Telegram channel over real HTTP: python-telegram-bot's httpx client, long polling,
+against the fake Bot API on 127.0.0.1 reached through TELEGRAM_API_BASE_URL."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot import callbacks, i18n
+from bot.app import build_application
+from bot.channels.loopback_server import LoopbackBotAPIServer
+from bot.channels.offline_api import Sent
+from bot.config import Settings
+from bot.i18n import _
+
+TOKEN = "123456789:" + "T" * 35
+
+
+def tr(locale: str, message: str) -> str:
+    with i18n.using(locale):
+        return _(message)
+
+
+class Telegram:
+    def __init__(self, server: LoopbackBotAPIServer) -> None:
+        self.server = server
+        self.api = server.api
+
+    async def send(self, update: dict, chat_id: int, count: int = 1) -> list[Sent]:
+        before = len(self.api.sent_to(chat_id))
+        self.api.push(update)
+        deadline = time.monotonic() + 10
+        while len(self.api.sent_to(chat_id)) < before + count:
+            assert time.monotonic() < deadline, "the bot did not answer over HTTP"
+            await asyncio.sleep(0.02)
+        return self.api.sent_to(chat_id)[before:]
+
+    async def text(self, user_id: int, text: str, lang: str, count: int = 1) -> list[Sent]:
+        return await self.send(self.api.text_update(user_id, text, lang), user_id, count)
+
+    async def press(self, user_id: int, data: str, message: Sent, lang: str) -> list[Sent]:
+        update = self.api.callback_update(user_id, data, message.message_id, lang)
+        return await self.send(update, user_id)
+
+
+@pytest.fixture
+async def telegram(tmp_path: Path) -> AsyncIterator[Telegram]:
+    with LoopbackBotAPIServer() as server:
+        settings = Settings(
+            token=TOKEN,
+            api_base_url=server.base_url,
+            api_file_url=server.file_url,
+            data_dir=tmp_path / "data",
+        )
+        app = build_application(settings)
+        async with app:
+            await app.post_init(app)  # type: ignore[misc]
+            await app.updater.start_polling(poll_interval=0.0, timeout=1)  # type: ignore[union-attr]
+            await app.start()
+            try:
+                yield Telegram(server)
+            finally:
+                await app.updater.stop()  # type: ignore[union-attr]
+                await app.stop()
+                await app.post_shutdown(app)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(("lang", "country"), [("es", "PE"), ("ar", "ES")])
+async def test_onboarding_over_http(telegram: Telegram, lang: str, country: str) -> None:
+    user = 500 if lang == "es" else 501
+    replies = await telegram.text(user, "/start", lang, count=2)
+    picker = replies[-1]
+    assert picker.text == tr(lang, "Choose your language:")
+    replies = await telegram.press(user, callbacks.encode("lang", lang, "o"), picker, lang)
+    replies = await telegram.press(
+        user, callbacks.encode("country", country, "o"), replies[-1], lang
+    )
+    privacy = replies[-1]
+    assert tr(lang, "I keep only what I need to help you:") in privacy.text
+    replies = await telegram.press(user, callbacks.encode("privacy_done", "o"), privacy, lang)
+    assert tr(lang, "Here is the main menu. Tap a button.") in replies[-1].text
+
+    replies = await telegram.text(user, "/mydata", lang)
+    name, content = replies[-1].files["document"]
+    assert name == "my-data.json" and f'"country": "{country}"'.encode() in content
+    methods = {m for m, _p in telegram.api.calls}
+    assert {"getMe", "getUpdates", "setMyCommands", "sendMessage", "sendDocument"} <= methods
