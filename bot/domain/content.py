@@ -1,0 +1,458 @@
+"""The rights library as plain values: topic files, rules files, paging and validation.
+
+Formats are described for authors in content/README.md. Nothing here reads files: parse
+functions take text, so the checker, the bot and the tests share one definition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import tomllib
+import zoneinfo
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+TOPICS: tuple[str, ...] = (
+    "contract",
+    "hours",
+    "live_in",
+    "pay",
+    "overtime",
+    "leave",
+    "social_security",
+    "maternity",
+    "termination",
+    "harassment",
+    "documents",
+    "help",
+)
+JURISDICTIONS: tuple[str, ...] = ("ilo", "mexico", "spain", "peru", "argentina", "panama")
+LANGUAGES: tuple[str, ...] = ("es", "en", "pt", "fr", "tl", "sw", "ar")
+REQUIRED_LANGUAGES: tuple[str, ...] = ("es", "en")
+# Languages the ILO baseline and every "help" topic must also exist in.
+WIDE_LANGUAGES: tuple[str, ...] = ("pt", "fr", "tl", "sw", "ar")
+# The language a jurisdiction's content is first written in: the best fallback.
+PRIMARY_LANGUAGE = {"ilo": "en"} | {j: "es" for j in JURISDICTIONS if j != "ilo"}
+
+SCREEN_CHARS = 1000  # plain-language target per screen
+PARAGRAPH_CHARS = 1000
+UNVERIFIED_RE = re.compile(r"\[(?:P|M|NF)\]|\bTODO\b|\?\?|\bFIXME\b|\bXXX\b")
+# An amount of money in the text means the figure needs an `effective` date.
+MONEY_RE = re.compile(
+    r"(?:\$|€|S/|B/\.|\b(?:MXN|EUR|PEN|ARS|PAB|USD))\s?\d"
+    r"|\d[\d.,]*\s?(?:€|euros?\b|pesos\b|soles\b|d[oó]lares\b|balboas\b)",
+    re.IGNORECASE,
+)
+_FRONT_RE = re.compile(r"\A\+\+\+\s*\n(.*?)\n\+\+\+\s*\n?(.*)\Z", re.DOTALL)
+_TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+WAGE_UNITS = ("hour", "day", "week", "month")
+
+
+class ContentError(ValueError):
+    """A content file that cannot be used; `problems` says why, each with the file."""
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        super().__init__(f"{path}: " + "; ".join(problems))
+        self.path = path
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Source:
+    law: str
+    article: str
+    url: str
+
+    def cite(self) -> str:
+        return f"{self.law}, {self.article}"
+
+
+@dataclass(frozen=True)
+class Topic:
+    jurisdiction: str
+    topic: str
+    language: str
+    title: str
+    summary: str
+    reviewed: dt.date
+    sources: tuple[Source, ...]
+    body: str
+    effective: dt.date | None = None
+    related: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    path: str = ""
+
+    @property
+    def pages(self) -> tuple[str, ...]:
+        return tuple(paginate(self.body))
+
+
+def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str]:
+    match = _FRONT_RE.match(text.replace("\r\n", "\n"))
+    if match is None:
+        raise ContentError(path, ["no header between two '+++' lines at the top"])
+    try:
+        return tomllib.loads(match.group(1)), match.group(2).strip()
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(path, [f"the header is not valid TOML ({exc})"]) from None
+
+
+def parse_topic(text: str, path: str = "<text>") -> Topic:
+    """Parse and validate one topic file; raise ContentError listing every problem."""
+    meta, body = split_front_matter(text, path)
+    problems: list[str] = []
+
+    def text_field(name: str) -> str:
+        value = meta.get(name)
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f"'{name}' is missing or empty")
+            return ""
+        return value.strip()
+
+    title, summary = text_field("title"), text_field("summary")
+    jurisdiction, language, topic = (
+        text_field("jurisdiction"),
+        text_field("language"),
+        text_field("topic"),
+    )
+    if jurisdiction and jurisdiction not in JURISDICTIONS:
+        problems.append(f"jurisdiction '{jurisdiction}' is not one of {', '.join(JURISDICTIONS)}")
+    if language and language not in LANGUAGES:
+        problems.append(f"language '{language}' is not one of {', '.join(LANGUAGES)}")
+    if topic and topic not in TOPICS:
+        problems.append(f"topic '{topic}' is not one of {', '.join(TOPICS)}")
+    reviewed = meta.get("reviewed")
+    if not isinstance(reviewed, dt.date) or isinstance(reviewed, dt.datetime):
+        problems.append("'reviewed' must be a date like 2026-11-24")
+        reviewed = dt.date.min
+    effective = meta.get("effective")
+    if effective is not None and (
+        not isinstance(effective, dt.date) or isinstance(effective, dt.datetime)
+    ):
+        problems.append("'effective' must be a date like 2026-01-01")
+        effective = None
+    if effective is None and MONEY_RE.search(body):
+        problems.append("the text states an amount of money but the header has no 'effective'")
+    related = meta.get("related", [])
+    if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
+        problems.append("'related' must be a list of topic ids")
+        related = []
+    problems += [f"related topic '{r}' is not a topic id" for r in related if r not in TOPICS]
+    keywords = meta.get("keywords", [])
+    if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+        problems.append("'keywords' must be a list of words")
+        keywords = []
+    sources = _sources(meta.get("sources"), problems)
+    problems += _body_problems(body, title, summary)
+    if problems:
+        raise ContentError(path, problems)
+    return Topic(
+        jurisdiction=jurisdiction,
+        topic=topic,
+        language=language,
+        title=title,
+        summary=summary,
+        reviewed=reviewed,
+        effective=effective,
+        related=tuple(r for r in related if r != topic),
+        keywords=tuple(keywords),
+        sources=sources,
+        body=body,
+        path=path,
+    )
+
+
+def _sources(raw: Any, problems: list[str]) -> tuple[Source, ...]:
+    if not isinstance(raw, list) or not raw:
+        problems.append("at least one [[sources]] entry (law, article, url) is required")
+        return ()
+    sources = []
+    for index, entry in enumerate(raw, 1):
+        if not isinstance(entry, dict):
+            problems.append(f"source {index} is not a table")
+            continue
+        missing = [k for k in ("law", "article", "url") if not str(entry.get(k, "")).strip()]
+        if missing:
+            problems.append(f"source {index} lacks {', '.join(missing)}")
+            continue
+        if not str(entry["url"]).startswith(("https://", "http://")):
+            problems.append(f"source {index} url must start with https://")
+        sources.append(Source(str(entry["law"]), str(entry["article"]), str(entry["url"])))
+    return tuple(sources)
+
+
+def _body_problems(body: str, *header_text: str) -> list[str]:
+    problems = []
+    if len(body) < 100:
+        problems.append("the text is missing or too short")
+    for chunk in (body, *header_text):
+        marker = UNVERIFIED_RE.search(chunk)
+        if marker:
+            problems.append(f"unverified marker '{marker.group(0)}' left in published text")
+    for paragraph in _paragraphs(body):
+        if len(paragraph) > PARAGRAPH_CHARS:
+            problems.append(
+                f"a paragraph has {len(paragraph)} characters (at most {PARAGRAPH_CHARS}):"
+                f" '{paragraph[:40]}…'"
+            )
+    if re.search(r"^\s*(#{3,}|\|)", body, re.MULTILINE):
+        problems.append("tables and small headings are not supported; use **bold** and '- ' lists")
+    return problems
+
+
+def _paragraphs(body: str) -> Iterator[str]:
+    for block in re.split(r"\n\s*\n", body):
+        if block.strip() and block.strip() != "---":
+            yield block.strip()
+
+
+def paginate(body: str, limit: int = SCREEN_CHARS) -> list[str]:
+    """Screens of at most `limit` characters, cut at paragraph breaks (and at `---` lines)."""
+    pages: list[str] = []
+    for section in re.split(r"^\s*---\s*$", body, flags=re.MULTILINE):
+        current = ""
+        for paragraph in _paragraphs(section):
+            candidate = f"{current}\n\n{paragraph}" if current else paragraph
+            if current and len(candidate) > limit:
+                pages.append(current)
+                current = paragraph
+            else:
+                current = candidate
+        if current:
+            pages.append(current)
+    return pages or [""]
+
+
+_BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
+_LINK_RE = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+
+
+def to_telegram_html(markdown: str) -> str:
+    """The small Markdown subset authors use, as Telegram HTML (everything else escaped)."""
+    out = []
+    for line in markdown.splitlines():
+        stripped = line.strip()
+        bullet = stripped.startswith(("- ", "* "))
+        if bullet:
+            stripped = stripped[2:]
+        heading = re.match(r"^#{1,2}\s+(.*)", stripped)
+        if heading:
+            stripped = f"**{heading.group(1)}**"
+        text = html.escape(stripped, quote=False)
+        text = _LINK_RE.sub(lambda m: f'<a href="{html.escape(m[2])}">{m[1]}</a>', text)
+        text = _BOLD_RE.sub(r"<b>\1</b>", text)
+        out.append(f"• {text}" if bullet else text)
+    return "\n".join(out)
+
+
+def to_plain_segments(markdown: str) -> list[tuple[str, bool]]:
+    """Lines as (text, is_bullet) with links spelled out, for the printable handbook."""
+    lines = []
+    for line in markdown.splitlines():
+        stripped = line.strip()
+        bullet = stripped.startswith(("- ", "* "))
+        if bullet:
+            stripped = stripped[2:]
+        stripped = re.sub(r"^#{1,2}\s+(.*)", r"**\1**", stripped)
+        stripped = _LINK_RE.sub(r"\1 (\2)", stripped)
+        lines.append((stripped, bullet))
+    return lines
+
+
+# ---- rules.toml --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """A value and the law it comes from."""
+
+    value: Decimal
+    source: str
+    url: str
+
+
+@dataclass(frozen=True)
+class NightWindow:
+    start: dt.time
+    end: dt.time
+    source: str
+    url: str
+
+
+@dataclass(frozen=True)
+class OvertimeTier:
+    multiplier: Decimal
+    period: str  # "day" or "week"
+    hours: Decimal | None = None  # None: all remaining overtime hours
+
+
+@dataclass(frozen=True)
+class Overtime:
+    basis: str  # "day" or "week"
+    tiers: tuple[OvertimeTier, ...]
+    source: str
+    url: str
+
+
+@dataclass(frozen=True)
+class MinimumWage:
+    amount: Decimal
+    unit: str  # one of WAGE_UNITS
+    effective: dt.date
+    source: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Rules:
+    jurisdiction: str
+    country: str
+    name: str
+    reviewed: dt.date
+    currency: str | None = None
+    timezone: str | None = None
+    daily_hours: Sourced | None = None
+    weekly_hours: Sourced | None = None
+    weekly_rest: Sourced | None = None
+    night: NightWindow | None = None
+    overtime: Overtime | None = None
+    minimum_wage: MinimumWage | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_rules(text: str, path: str = "<rules>") -> Rules:
+    """Parse and validate a rules.toml; raise ContentError listing every problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(path, [f"not valid TOML ({exc})"]) from None
+    problems: list[str] = []
+    jurisdiction = data.get("jurisdiction")
+    if jurisdiction not in JURISDICTIONS:
+        problems.append(f"jurisdiction must be one of {', '.join(JURISDICTIONS)}")
+    for key in ("country", "name"):
+        if not isinstance(data.get(key), str):
+            problems.append(f"'{key}' must be text")
+    reviewed = data.get("reviewed")
+    if not isinstance(reviewed, dt.date):
+        problems.append("'reviewed' must be a date")
+    currency = data.get("currency")
+    if currency is not None and not (
+        isinstance(currency, str) and re.fullmatch(r"[A-Z]{3}", currency)
+    ):
+        problems.append("'currency' must be an ISO 4217 code such as MXN")
+    timezone = data.get("timezone")
+    if timezone is not None:
+        try:
+            zoneinfo.ZoneInfo(str(timezone))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            problems.append(f"'timezone' {timezone!r} is not an IANA timezone")
+
+    def sourced(key: str) -> Sourced | None:
+        table = data.get(key)
+        if table is None:
+            return None
+        if not _has_source(table, key, problems):
+            return None
+        value = _decimal(table.get("value"), f"{key}.value", problems)
+        if value is not None and value <= 0:
+            problems.append(f"{key}.value must be positive")
+        return None if value is None else Sourced(value, table["source"], table["url"])
+
+    rules = Rules(
+        jurisdiction=str(jurisdiction),
+        country=str(data.get("country", "")),
+        name=str(data.get("name", "")),
+        reviewed=reviewed if isinstance(reviewed, dt.date) else dt.date.min,
+        currency=currency,
+        timezone=timezone,
+        daily_hours=sourced("daily_hours"),
+        weekly_hours=sourced("weekly_hours"),
+        weekly_rest=sourced("weekly_rest"),
+        night=_night(data.get("night"), problems),
+        overtime=_overtime(data.get("overtime"), problems),
+        minimum_wage=_minimum_wage(data.get("minimum_wage"), problems),
+    )
+    if rules.minimum_wage is not None and not rules.currency:
+        problems.append("a minimum_wage needs a 'currency'")
+    if problems:
+        raise ContentError(path, problems)
+    return rules
+
+
+def _has_source(table: Any, key: str, problems: list[str]) -> bool:
+    if not isinstance(table, dict):
+        problems.append(f"[{key}] must be a table")
+        return False
+    missing = [k for k in ("source", "url") if not str(table.get(k, "")).strip()]
+    if missing:
+        problems.append(f"[{key}] lacks {', '.join(missing)}")
+        return False
+    return True
+
+
+def _decimal(raw: Any, name: str, problems: list[str]) -> Decimal | None:
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        problems.append(f'{name} must be a number (money and multipliers as strings: "2.00")')
+        return None
+    try:
+        return Decimal(str(raw))
+    except InvalidOperation:
+        problems.append(f"{name} {raw!r} is not a number")
+        return None
+
+
+def _night(table: Any, problems: list[str]) -> NightWindow | None:
+    if table is None or not _has_source(table, "night", problems):
+        return None
+    start, end = str(table.get("start", "")), str(table.get("end", ""))
+    if not (_TIME_RE.match(start) and _TIME_RE.match(end)):
+        problems.append("night.start and night.end must be times like 22:00")
+        return None
+    return NightWindow(
+        dt.time.fromisoformat(start), dt.time.fromisoformat(end), table["source"], table["url"]
+    )
+
+
+def _overtime(table: Any, problems: list[str]) -> Overtime | None:
+    if table is None or not _has_source(table, "overtime", problems):
+        return None
+    basis = table.get("basis")
+    if basis not in ("day", "week"):
+        problems.append("overtime.basis must be 'day' or 'week'")
+    tiers = []
+    raw_tiers = table.get("tiers")
+    if not isinstance(raw_tiers, list) or not raw_tiers:
+        problems.append("overtime needs at least one [[overtime.tiers]]")
+        raw_tiers = []
+    for index, tier in enumerate(raw_tiers, 1):
+        multiplier = _decimal(tier.get("multiplier"), f"overtime tier {index} multiplier", problems)
+        period = tier.get("period", basis)
+        if period not in ("day", "week"):
+            problems.append(f"overtime tier {index} period must be 'day' or 'week'")
+        hours = tier.get("hours")
+        hours_value = None if hours is None else _decimal(hours, f"tier {index} hours", problems)
+        if multiplier is not None and multiplier < 1:
+            problems.append(f"overtime tier {index} multiplier must be at least 1")
+        if multiplier is not None:
+            tiers.append(OvertimeTier(multiplier, str(period), hours_value))
+    return Overtime(str(basis), tuple(tiers), table["source"], table["url"])
+
+
+def _minimum_wage(table: Any, problems: list[str]) -> MinimumWage | None:
+    if table is None or not _has_source(table, "minimum_wage", problems):
+        return None
+    amount = _decimal(table.get("amount"), "minimum_wage.amount", problems)
+    unit = table.get("unit")
+    if unit not in WAGE_UNITS:
+        problems.append(f"minimum_wage.unit must be one of {', '.join(WAGE_UNITS)}")
+    effective = table.get("effective")
+    if not isinstance(effective, dt.date):
+        problems.append("minimum_wage.effective must be a date")
+    if amount is None or unit not in WAGE_UNITS or not isinstance(effective, dt.date):
+        return None
+    return MinimumWage(amount, str(unit), effective, table["source"], table["url"])

@@ -1,0 +1,61 @@
+"""Text folding and typo tolerance for the offline rights search."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+# Words too common to say anything about the topic (folded: no accents).
+STOPWORDS = frozenset(
+    " ".join(
+        (
+            "a al algo ante como con contra cual cuando de del desde donde el ella en entre era "
+            "es esa ese eso esta este esto estoy fue ha hay la las le les lo los me mi mis muy no "
+            "nos o para pero por porque puede puedo que se si sin sobre su sus te tengo tiene tu "
+            "un una uno y ya yo hace hacer quiero saber cuanto cuantos cuantas debo deben",  # es
+            "the an and are as at be can do does for from have how i in is it me my of on or that "
+            "this to what when where which who why will with you your am was",  # en
+            "o os as um uma do da dos das no na nos nas em eu meu minha voce com para por pode "
+            "posso",  # pt
+            "le les un une des du et est je mon ma mes pour dans pas ne sur avec qui quoi",  # fr
+            "ang ng sa mga ako ko ba na at ay si",  # tl
+            "ya na ni kwa wa la za je",  # sw
+        )
+    ).split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Cuántas HORAS' -> 'cuantas horas'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def terms(text: str) -> list[str]:
+    """The words of a question worth searching for."""
+    return [w for w in _WORD_RE.findall(fold(text)) if len(w) > 1 and w not in STOPWORDS]
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein distance, giving up (returning limit+1) once it exceeds `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def allowed_typos(word: str) -> int:
+    return 0 if len(word) <= 3 else 1 if len(word) <= 6 else 2

@@ -1,0 +1,204 @@
+"""Rights: topics for the worker's country, paged answers with sources, search, handbook."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import InputFile, Update
+from telegram.constants import ChatAction
+
+from bot import callbacks, i18n
+from bot.context import BotContext
+from bot.domain.content import TOPICS, Topic, to_telegram_html
+from bot.domain.countries import OTHER, country
+from bot.domain.users import User
+from bot.handlers.common import Button, answer_callback, current_user, escape, inline, send
+from bot.i18n import _
+from bot.services.content import Found
+
+
+def _jurisdiction(user: User) -> str:
+    return country(user.country).jurisdiction
+
+
+def place_name(user: User) -> str:
+    if user.country in (None, OTHER):
+        return _("International standard (ILO Convention 189)")
+    return i18n.country_name(user.country)
+
+
+def _topic_button(found: Found) -> Button:
+    return (found.topic.title, callbacks.encode("topic", found.topic.topic, 0))
+
+
+async def show_topics(update: Update, context: BotContext) -> None:
+    user = await current_user(update, context)
+    found = context.services.library.topics_for(_jurisdiction(user), user.locale)
+    rows = [[_topic_button(f)] for f in found]
+    rows.append([(_("📕 Handbook (PDF)"), callbacks.encode("handbook"))])
+    text = (
+        _("📚 <b>Your rights: {place}</b>").format(place=escape(place_name(user)))
+        + "\n"
+        + _("Choose a topic, or write your question in your own words.")
+    )
+    await send(update, context, text, inline(rows))
+
+
+def _fallback_note(found: Found) -> str:
+    language = i18n.NATIVE_NAMES.get(found.topic.language, found.topic.language)
+    return _(
+        "ℹ️ This topic is not yet available in your language. Here it is in {language}."
+    ).format(language=language)
+
+
+def render_page(found: Found, page: int, help_title: str | None) -> str:
+    topic = found.topic
+    pages = topic.pages
+    title = f"<b>{escape(topic.title)}</b>"
+    if len(pages) > 1:
+        title += " " + i18n.isolate(f"({page + 1}/{len(pages)})")
+    parts = [title]
+    if found.fallback and page == 0:
+        parts.append(_fallback_note(found))
+    parts.append(to_telegram_html(pages[page]))
+    if page == len(pages) - 1:
+        reviewed = _("📅 Reviewed on {date}.").format(date=i18n.fmt_date(topic.reviewed))
+        if topic.effective:
+            reviewed += " " + _("Figures in force from {date}.").format(
+                date=i18n.fmt_date(topic.effective)
+            )
+        parts.append(reviewed)
+        disclaimer = _("ℹ️ This is information, not legal advice.")
+        if help_title and topic.topic != "help":
+            disclaimer += " " + _("For help with your case, see “{help}”.").format(
+                help=escape(help_title)
+            )
+        parts.append(disclaimer)
+    return "\n\n".join(parts)
+
+
+def _topic_markup(found: Found, page: int, user: User, context: BotContext) -> list[list[Button]]:
+    topic = found.topic
+    rows: list[list[Button]] = []
+    nav: list[Button] = []
+    if page > 0:
+        nav.append((_("◀️ Back"), callbacks.encode("topic", topic.topic, page - 1)))
+    if page < len(topic.pages) - 1:
+        nav.append((_("Next ▶️"), callbacks.encode("topic", topic.topic, page + 1)))
+    if nav:
+        rows.append(nav)
+    rows.append([(_("📜 Sources"), callbacks.encode("sources", topic.topic))])
+    library = context.services.library
+    related = [r for r in topic.related if r != "help"][:3]
+    if topic.topic != "help":
+        related.append("help")
+    for related_id in related:
+        related_found = library.get(topic.jurisdiction, related_id, user.locale)
+        if related_found is not None:
+            rows.append([_topic_button(related_found)])
+    rows.append([(_("📚 All topics"), callbacks.encode("topics"))])
+    return rows
+
+
+def _valid_topic(data: callbacks.Callback) -> str:
+    topic = data.arg(0)
+    if topic not in TOPICS:
+        raise callbacks.InvalidCallback(f"unknown topic {topic!r}")
+    return topic
+
+
+async def on_topic(update: Update, context: BotContext) -> None:
+    data = callbacks.decode(update.callback_query.data if update.callback_query else None)
+    topic_id, page = _valid_topic(data), data.int_arg(1)
+    user = await current_user(update, context)
+    await answer_callback(update)
+    await show_topic(update, context, user, topic_id, page)
+
+
+async def show_topic(
+    update: Update, context: BotContext, user: User, topic_id: str, page: int = 0
+) -> None:
+    library = context.services.library
+    found = library.get(_jurisdiction(user), topic_id, user.locale)
+    if found is None:
+        await send(update, context, _("This topic is not written yet for your country."))
+        return
+    page = min(max(page, 0), len(found.topic.pages) - 1)  # a stale page number still works
+    help_found = library.get(found.topic.jurisdiction, "help", user.locale)
+    text = render_page(found, page, help_found.topic.title if help_found else None)
+    await send(update, context, text, inline(_topic_markup(found, page, user, context)))
+
+
+async def on_sources(update: Update, context: BotContext) -> None:
+    data = callbacks.decode(update.callback_query.data if update.callback_query else None)
+    topic_id = _valid_topic(data)
+    user = await current_user(update, context)
+    await answer_callback(update)
+    found = context.services.library.get(_jurisdiction(user), topic_id, user.locale)
+    if found is None:
+        raise callbacks.InvalidCallback("no such topic here")
+    await send(
+        update,
+        context,
+        sources_text(found.topic),
+        inline([[(found.topic.title, callbacks.encode("topic", topic_id, 0))]]),
+    )
+
+
+def sources_text(topic: Topic) -> str:
+    lines = [_("📜 <b>Sources</b> — {title}").format(title=escape(topic.title)), ""]
+    for source in topic.sources:
+        lines.append(f'• <a href="{escape(source.url)}">{escape(source.cite())}</a>')
+    lines += ["", _("📅 Reviewed on {date}.").format(date=i18n.fmt_date(topic.reviewed))]
+    return "\n".join(lines)
+
+
+async def on_topics(update: Update, context: BotContext) -> None:
+    callbacks.decode(update.callback_query.data if update.callback_query else None)
+    await answer_callback(update)
+    await show_topics(update, context)
+
+
+async def answer_question(update: Update, context: BotContext, text: str) -> bool:
+    """Free text: the most relevant topics for the worker's country and language."""
+    user = context.worker
+    if user is None:
+        return False
+    hits = context.services.library.search(text, _jurisdiction(user), user.locale)
+    if not hits:
+        return False
+    await send(
+        update,
+        context,
+        _("📚 I found these topics about your question. Tap one to read it:"),
+        inline(
+            [[_topic_button(f)] for f in hits]
+            + [[(_("📚 All topics"), callbacks.encode("topics"))]]
+        ),
+    )
+    return True
+
+
+async def handbook_command(update: Update, context: BotContext) -> None:
+    user = await current_user(update, context)
+    assert update.effective_chat is not None
+    await context.bot.send_chat_action(update.effective_chat.id, ChatAction.UPLOAD_DOCUMENT)
+    services = context.services
+    # PDF rendering blocks; to_thread carries the current language (contextvars) along.
+    path = await asyncio.to_thread(
+        services.handbooks.get,
+        _jurisdiction(user),
+        user.locale,
+        place_name(user),
+        services.clock.now().date(),
+    )
+    await context.bot.send_document(
+        update.effective_chat.id,
+        InputFile(path.read_bytes(), filename=f"{_('rights-handbook')}-{_jurisdiction(user)}.pdf"),
+        caption=_("📕 Your rights handbook. You can print it or show it on your phone."),
+    )
+
+
+async def on_handbook(update: Update, context: BotContext) -> None:
+    await answer_callback(update)
+    await handbook_command(update, context)

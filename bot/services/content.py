@@ -1,0 +1,179 @@
+"""The rights library loaded from content/: topics, rules, fallback languages and search."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.domain.content import (
+    JURISDICTIONS,
+    LANGUAGES,
+    PRIMARY_LANGUAGE,
+    REQUIRED_LANGUAGES,
+    TOPICS,
+    WIDE_LANGUAGES,
+    ContentError,
+    Rules,
+    Topic,
+    paginate,
+    parse_rules,
+    parse_topic,
+)
+from bot.domain.text import TELEGRAM_TEXT_LIMIT
+from bot.storage.search_index import Document, SearchIndex
+
+log = logging.getLogger(__name__)
+CONTENT_DIR = Path(__file__).resolve().parent.parent.parent / "content"
+_TOPIC_FILE_RE = re.compile(r"^(?P<topic>[a-z_]+)\.(?P<lang>[a-z]{2})\.md$")
+# Room kept on each screen for the title, the review line and the disclaimer.
+_SCREEN_OVERHEAD = 600
+
+
+@dataclass(frozen=True)
+class Found:
+    """A topic to show, and whether it is in another language than the user's."""
+
+    topic: Topic
+    fallback: bool
+
+
+class Library:
+    def __init__(self, topics: list[Topic], rules: dict[str, Rules], problems: list[str]) -> None:
+        self.topics = {(t.jurisdiction, t.topic, t.language): t for t in topics}
+        self.rules = rules
+        self.load_problems = problems
+        self._index = SearchIndex(
+            Document(
+                t.jurisdiction,
+                t.topic,
+                t.language,
+                t.title,
+                t.summary,
+                " ".join(t.keywords),
+                t.body,
+            )
+            for t in topics
+        )
+
+    @classmethod
+    def load(cls, root: Path = CONTENT_DIR) -> Library:
+        """Read every topic and rules file; files with problems are skipped and reported."""
+        topics: list[Topic] = []
+        rules: dict[str, Rules] = {}
+        problems: list[str] = []
+        for jurisdiction in JURISDICTIONS:
+            folder = root / jurisdiction
+            if not folder.is_dir():
+                continue
+            rules_file = folder / "rules.toml"
+            if rules_file.is_file():
+                try:
+                    rules[jurisdiction] = parse_rules(
+                        rules_file.read_text("utf-8"), _rel(rules_file)
+                    )
+                except ContentError as exc:
+                    problems += [f"{exc.path}: {p}" for p in exc.problems]
+            for path in sorted(folder.glob("*.md")):
+                match = _TOPIC_FILE_RE.match(path.name)
+                if match is None:
+                    continue  # REVIEW.md and other notes
+                try:
+                    topic = parse_topic(path.read_text("utf-8"), _rel(path))
+                except ContentError as exc:
+                    problems += [f"{exc.path}: {p}" for p in exc.problems]
+                    continue
+                mismatch = _name_mismatch(topic, jurisdiction, match["topic"], match["lang"])
+                if mismatch:
+                    problems.append(f"{_rel(path)}: {mismatch}")
+                    continue
+                topics.append(topic)
+        if problems:
+            log.warning("content: %d problems; run `dwbot content check`", len(problems))
+        return cls(topics, rules, problems)
+
+    def languages_for(self, jurisdiction: str, locale: str) -> tuple[str, ...]:
+        """The user's language first, then the best fallbacks for this jurisdiction."""
+        order = [locale, PRIMARY_LANGUAGE.get(jurisdiction, "es"), "es", "en"]
+        return tuple(dict.fromkeys(order))
+
+    def get(self, jurisdiction: str, topic: str, locale: str) -> Found | None:
+        for language in self.languages_for(jurisdiction, locale):
+            found = self.topics.get((jurisdiction, topic, language))
+            if found is not None:
+                return Found(found, fallback=language != locale)
+        return None
+
+    def topics_for(self, jurisdiction: str, locale: str) -> list[Found]:
+        return [f for t in TOPICS if (f := self.get(jurisdiction, t, locale)) is not None]
+
+    def search(self, question: str, jurisdiction: str, locale: str, limit: int = 3) -> list[Found]:
+        hits = self._index.search(
+            question, jurisdiction, self.languages_for(jurisdiction, locale), limit
+        )
+        return [
+            Found(self.topics[(jurisdiction, topic, language)], fallback=language != locale)
+            for topic, language in hits
+        ]
+
+    def fingerprint(self, jurisdiction: str, locale: str) -> str:
+        """Changes whenever any topic shown for (jurisdiction, locale) changes."""
+        digest = hashlib.sha256()
+        for found in self.topics_for(jurisdiction, locale):
+            digest.update(found.topic.path.encode())
+            digest.update(found.topic.body.encode())
+            digest.update(repr(found.topic).encode())
+        return digest.hexdigest()[:16]
+
+    # ---- checks and coverage ---------------------------------------------------------------
+    def check(self) -> list[str]:
+        """Every problem in the library: file problems, coverage, links, screen sizes."""
+        problems = list(self.load_problems)
+        for jurisdiction in JURISDICTIONS:
+            if jurisdiction not in self.rules:
+                problems.append(f"content/{jurisdiction}/rules.toml is missing")
+            for topic in TOPICS:
+                needed = list(REQUIRED_LANGUAGES)
+                if jurisdiction == "ilo" or topic == "help":
+                    needed += WIDE_LANGUAGES
+                for language in needed:
+                    if (jurisdiction, topic, language) not in self.topics:
+                        problems.append(f"content/{jurisdiction}/{topic}.{language}.md is missing")
+        for (jurisdiction, _id, language), entry in sorted(self.topics.items()):
+            for related in entry.related:
+                if self.get(jurisdiction, related, language) is None:
+                    problems.append(f"{entry.path}: related topic '{related}' does not exist")
+            for number, page in enumerate(paginate(entry.body), 1):
+                if len(page) + _SCREEN_OVERHEAD > TELEGRAM_TEXT_LIMIT:
+                    problems.append(f"{entry.path}: screen {number} is too long for Telegram")
+        for jurisdiction, rules in self.rules.items():
+            if rules.jurisdiction != jurisdiction:
+                problems.append(f"content/{jurisdiction}/rules.toml names '{rules.jurisdiction}'")
+        return problems
+
+    def coverage(self) -> list[tuple[str, str, list[str]]]:
+        """(jurisdiction, topic, languages present) for every pair."""
+        return [
+            (j, t, [lang for lang in LANGUAGES if (j, t, lang) in self.topics])
+            for j in JURISDICTIONS
+            for t in TOPICS
+        ]
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(CONTENT_DIR.parent))
+    except ValueError:
+        return str(path)
+
+
+def _name_mismatch(topic: Topic, jurisdiction: str, name_topic: str, name_lang: str) -> str:
+    if topic.jurisdiction != jurisdiction:
+        return f"header says jurisdiction '{topic.jurisdiction}' but the folder is '{jurisdiction}'"
+    if topic.topic != name_topic:
+        return f"header says topic '{topic.topic}' but the file name says '{name_topic}'"
+    if topic.language != name_lang:
+        return f"header says language '{topic.language}' but the file name says '{name_lang}'"
+    return ""

@@ -1,0 +1,147 @@
+"""The printable handbook: every topic for a country, in one language, as a small A4 PDF.
+
+Generated from the same content files as the chat answers, cached on disk under a name that
+changes whenever the content does. Fonts come from matplotlib's DejaVu Sans, which covers
+Latin and Arabic script; text shaping (uharfbuzz) joins Arabic letters and orders RTL runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+
+import matplotlib
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from bot import i18n
+from bot.domain.content import to_plain_segments
+from bot.i18n import _
+from bot.services.content import Found, Library
+
+FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+_BODY_SIZE = 10.5
+
+
+class HandbookService:
+    def __init__(self, library: Library, cache_dir: Path) -> None:
+        self.library = library
+        self.cache_dir = cache_dir
+
+    def path_for(self, jurisdiction: str, locale: str) -> Path:
+        fingerprint = self.library.fingerprint(jurisdiction, locale)
+        return self.cache_dir / f"handbook-{jurisdiction}-{locale}-{fingerprint}.pdf"
+
+    def get(self, jurisdiction: str, locale: str, place: str, today: dt.date) -> Path:
+        """The cached PDF, built first if the content changed since the last one."""
+        path = self.path_for(jurisdiction, locale)
+        if not path.is_file():
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            pdf = self.build(jurisdiction, locale, place, today)
+            # Write then rename, so a crash never leaves half a PDF in the cache.
+            fd, tmp = tempfile.mkstemp(dir=self.cache_dir, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(pdf)
+            Path(tmp).replace(path)
+            for old in self.cache_dir.glob(f"handbook-{jurisdiction}-{locale}-*.pdf"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+        return path
+
+    def build(self, jurisdiction: str, locale: str, place: str, today: dt.date) -> bytes:
+        with i18n.using(locale):
+            return _render(self.library.topics_for(jurisdiction, locale), locale, place, today)
+
+
+class A4(FPDF):
+    """An A4 page with DejaVu Sans (Latin and Arabic) and text shaping for right-to-left."""
+
+    footer_text = ""
+
+    def __init__(self, margin: float) -> None:
+        super().__init__(format="A4", unit="mm")
+        self.set_margins(margin, margin, margin)
+        self.set_auto_page_break(True, margin=margin)
+        self.add_font("body", "", str(FONT_DIR / "DejaVuSans.ttf"))
+        self.add_font("body", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        self.set_text_shaping(True)
+        self.set_creator("dwbot")
+
+    def footer(self) -> None:
+        if not self.footer_text:
+            return
+        self.set_y(-12)
+        self.set_font("body", size=8)
+        self.cell(0, 6, f"{self.footer_text} · {self.page_no()}/{{nb}}", align="C")
+
+
+def _render(topics: list[Found], locale: str, place: str, today: dt.date) -> bytes:
+    rtl = i18n.is_rtl(locale)
+    pdf = A4(margin=18)
+    pdf.set_title(_("Your rights at work") + f" — {place}")
+    pdf.footer_text = _("Your rights at work") + f" — {place}"
+    pdf.add_page()
+
+    def para(text: str, size: float = _BODY_SIZE, bold: bool = False, right: bool = rtl) -> None:
+        pdf.set_font("body", "B" if bold else "", size)
+        pdf.multi_cell(
+            0,
+            size * 0.55,
+            text,
+            align="R" if right else "L",
+            markdown=not bold,
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+
+    para(_("Your rights at work"), 20, bold=True)
+    para(place, 14, bold=True)
+    pdf.ln(2)
+    para(_("Generated on {date}.").format(date=i18n.fmt_date(today, "long")))
+    para(
+        _(
+            "This is information, not legal advice. For help with your case, contact a union "
+            'or the labour authority (see "Where to get help").'
+        )
+    )
+    pdf.ln(3)
+    para(_("Contents"), 13, bold=True)
+    for number, found in enumerate(topics, 1):
+        para(f"{number}. {found.topic.title}", right=_rtl(found.topic.language))
+    for number, found in enumerate(topics, 1):
+        topic = found.topic
+        topic_rtl = _rtl(topic.language)
+        pdf.ln(4)
+        if pdf.get_y() > pdf.h - 60:
+            pdf.add_page()
+        para(f"{number}. {topic.title}", 14, bold=True, right=topic_rtl)
+        if found.fallback:
+            para(
+                _(
+                    "This topic is not yet available in your language. Here it is in {language}."
+                ).format(language=i18n.NATIVE_NAMES.get(topic.language, topic.language)),
+                9,
+            )
+        for line, bullet in to_plain_segments(topic.body):
+            if not line:
+                pdf.ln(1.5)
+                continue
+            para(("• " if bullet and not topic_rtl else "") + line, right=topic_rtl)
+        pdf.ln(1)
+        para(_("Sources"), 9, bold=True)
+        for source in topic.sources:
+            para(f"{source.cite()} — {source.url}", 8, right=False)
+        reviewed = _("Reviewed on {date}.").format(date=i18n.fmt_date(topic.reviewed, "long"))
+        if topic.effective:
+            reviewed += " " + _("Figures in force from {date}.").format(
+                date=i18n.fmt_date(topic.effective, "long")
+            )
+        para(reviewed, 8)
+    pdf.alias_nb_pages()
+    return bytes(pdf.output())
+
+
+def _rtl(language: str) -> bool:
+    return i18n.is_rtl(language)

@@ -1,0 +1,144 @@
+"""The rights library: file format, validation, paging, and the shipped content itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from bot.domain.content import (
+    ContentError,
+    paginate,
+    parse_rules,
+    parse_topic,
+    to_telegram_html,
+)
+from bot.services.content import Library
+
+GOOD = """+++
+title = "Tu contrato"
+summary = "Qué debe decir."
+jurisdiction = "mexico"
+language = "es"
+topic = "contract"
+reviewed = 2026-11-24
+related = ["pay"]
+keywords = ["contrato"]
+
+[[sources]]
+law = "Ley Federal del Trabajo"
+article = "Art. 331 Ter"
+url = "https://www.diputados.gob.mx/LeyesBiblio/pdf/LFT.pdf"
++++
+Tienes derecho a un **contrato por escrito** (LFT, art. 331 Ter).
+
+- Pide una copia.
+- Guarda la copia en un lugar seguro, lejos de la casa donde trabajas si puedes.
+"""
+
+
+def test_a_good_topic_parses() -> None:
+    topic = parse_topic(GOOD, "mexico/contract.es.md")
+    assert (topic.jurisdiction, topic.topic, topic.language) == ("mexico", "contract", "es")
+    assert topic.reviewed == dt.date(2026, 11, 24)
+    assert topic.sources[0].cite() == "Ley Federal del Trabajo, Art. 331 Ter"
+    assert topic.related == ("pay",)
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (('title = "Tu contrato"', 'title = ""'), "'title' is missing or empty"),
+        (("reviewed = 2026-11-24", 'reviewed = "ayer"'), "'reviewed' must be a date"),
+        (('[[sources]]\nlaw = "Ley Federal del Trabajo"', "[[sources]]"), "source 1 lacks law"),
+        (("(LFT, art. 331 Ter)", "(LFT, art. 331 Ter) [P]"), "unverified marker '[P]'"),
+        (("Pide una copia.", "Pide una copia. TODO"), "unverified marker 'TODO'"),
+        (("Pide una copia.", "Ganas $303.07 al día."), "no 'effective'"),
+        (('related = ["pay"]', 'related = ["salary"]'), "'salary' is not a topic id"),
+        (('topic = "contract"', 'topic = "wages"'), "topic 'wages' is not one of"),
+        (("- Pide una copia.", "- " + "x" * 1200), "a paragraph has"),
+    ],
+)
+def test_problems_are_reported_with_reasons(change: tuple[str, str], problem: str) -> None:
+    with pytest.raises(ContentError) as raised:
+        parse_topic(GOOD.replace(*change), "f.md")
+    assert any(problem in p for p in raised.value.problems), raised.value.problems
+
+
+def test_money_with_effective_date_is_fine() -> None:
+    text = GOOD.replace("Pide una copia.", "Ganas $303.07 al día.").replace(
+        "reviewed = 2026-11-24", "reviewed = 2026-11-24\neffective = 2026-01-01"
+    )
+    assert parse_topic(text).effective == dt.date(2026, 1, 1)
+
+
+def test_screens_stay_under_the_limit_and_keep_every_paragraph() -> None:
+    body = "\n\n".join(f"Párrafo {n}. " + "palabra " * 39 + "fin." for n in range(12))
+    pages = paginate(body, 1000)
+    assert len(pages) > 1 and all(len(p) <= 1000 for p in pages)
+    assert "\n\n".join(pages) == body
+
+
+def test_forced_page_break() -> None:
+    assert paginate("uno\n\n---\n\ndos") == ["uno", "dos"]
+
+
+def test_markdown_becomes_safe_telegram_html() -> None:
+    html = to_telegram_html("**Ojo** <script>\n- uno\n[MITRADEL](https://mitradel.gob.pa)")
+    assert html == (
+        '<b>Ojo</b> &lt;script&gt;\n• uno\n<a href="https://mitradel.gob.pa">MITRADEL</a>'
+    )
+
+
+def test_rules_parse_and_validate() -> None:
+    rules = parse_rules(
+        """
+jurisdiction = "peru"
+country = "PE"
+name = "Perú"
+currency = "PEN"
+timezone = "America/Lima"
+reviewed = 2026-11-24
+[daily_hours]
+value = 8
+source = "Ley 31047, art. 10"
+url = "https://example.org"
+[overtime]
+basis = "day"
+source = "DS 007-2002-TR, art. 10"
+url = "https://example.org"
+[[overtime.tiers]]
+hours = 2
+period = "day"
+multiplier = "1.25"
+[[overtime.tiers]]
+period = "day"
+multiplier = "1.35"
+"""
+    )
+    assert rules.overtime is not None
+    assert [t.multiplier for t in rules.overtime.tiers] == [Decimal("1.25"), Decimal("1.35")]
+    with pytest.raises(ContentError) as raised:
+        parse_rules(
+            'jurisdiction = "peru"\ncountry = "PE"\nname = "P"\nreviewed = 2026-01-01\n'
+            'timezone = "Mars/Base"\n[daily_hours]\nvalue = 8\n'
+        )
+    assert any("IANA" in p for p in raised.value.problems)
+    assert any("[daily_hours] lacks source, url" in p for p in raised.value.problems)
+
+
+def test_the_shipped_library_passes_the_check() -> None:
+    """`dwbot content check` in CI: every (jurisdiction, topic) in es and en, all valid."""
+    assert Library.load().check() == []
+
+
+def test_shipped_rules_match_the_countries_the_bot_offers() -> None:
+    from bot.domain.countries import COUNTRIES
+
+    library = Library.load()
+    for country in COUNTRIES:
+        rules = library.rules[country.jurisdiction]
+        if country.code != "INT":
+            assert rules.country == country.code
+            assert rules.timezone == country.timezone

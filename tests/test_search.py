@@ -1,0 +1,58 @@
+"""Offline search: real questions, in several languages, with typos and missing accents."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.services.content import Library
+
+LIBRARY = Library.load()
+
+QUESTIONS = [
+    # (jurisdiction, user language, question, expected first topic)
+    ("mexico", "es", "¿cuántas horas puedo trabajar?", "hours"),
+    ("mexico", "es", "cuantas oras puedo trabajar al dia", "hours"),
+    ("mexico", "es", "me despidieron embarazada", "maternity"),
+    (
+        "mexico",
+        "es",
+        "mi patrona no me deja salir en mi dia de descanso, vivo en la casa",
+        "live_in",
+    ),
+    ("mexico", "es", "tengo derecho a aguinaldo?", "leave"),
+    ("mexico", "es", "me quieren correr sin pagarme", "termination"),
+    ("mexico", "es", "el seguro social imss", "social_security"),
+    ("mexico", "en", "can my employer keep my passport", "documents"),
+    ("spain", "es", "me pagan menos del salario minimo", "pay"),
+    ("spain", "es", "cuantas vacasiones me tocan", "leave"),
+    ("spain", "es", "el señor me acosa y me toca", "harassment"),
+    ("spain", "en", "do I need a written contract", "contract"),
+    ("spain", "es", "donde puedo denunciar, a quien llamo", "help"),
+    ("spain", "en", "I work extra hours at night, do they pay more", "overtime"),
+    ("peru", "es", "cuanto es la gratificacion de julio", "leave"),
+    ("peru", "es", "me botaron del trabajo", "termination"),
+    ("peru", "es", "no tengo papeles, soy extranjera", "documents"),
+    ("peru", "en", "how many hours a week is the maximum", "hours"),
+    ("argentina", "es", "trabajo en negro, no me registraron", "social_security"),
+    ("argentina", "es", "cuanto me tienen que pagar por hora", "pay"),
+    ("argentina", "es", "estoy embarasada y tengo miedo que me echen", "maternity"),
+    ("panama", "es", "me botaron despues de 3 años, cuanto me pagan", "termination"),
+    ("ilo", "en", "what does the convention say about rest days", "hours"),
+    ("ilo", "en", "my employer took my passport", "documents"),
+    ("ilo", "pt", "onde posso pedir ajuda", "help"),
+    ("ilo", "fr", "mon employeur garde mon passeport", "documents"),
+]
+
+
+@pytest.mark.parametrize(("jurisdiction", "locale", "question", "expected"), QUESTIONS)
+def test_search_ranks_the_right_topic_first(
+    jurisdiction: str, locale: str, question: str, expected: str
+) -> None:
+    hits = LIBRARY.search(question, jurisdiction, locale)
+    assert hits, f"no result for {question!r}"
+    assert hits[0].topic.topic == expected, [h.topic.topic for h in hits]
+
+
+def test_nothing_for_noise() -> None:
+    assert LIBRARY.search("zzqx wvvy", "mexico", "es") == []
+    assert LIBRARY.search("???", "mexico", "es") == []
