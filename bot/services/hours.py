@@ -1,0 +1,407 @@
+"""Use cases for a worker's record: households, time, payments, summaries and exports."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from babel.numbers import is_currency
+
+from bot.domain.clock import Clock, iso
+from bot.domain.content import Rules
+from bot.domain.countries import country
+from bot.domain.entry_parser import ParsedPayment, ParsedShift
+from bot.domain.errors import UserFacingError
+from bot.domain.records import PAY_UNITS, Employer, PaymentEntry, WorkEntry, to_minor
+from bot.domain.users import User
+from bot.domain.wages import Agreement, Payment, Summary, Work, local_shift, summarise
+from bot.i18n import N_
+from bot.services.content import Library
+from bot.storage.hours import HoursStore
+
+MAX_AMOUNT = Decimal(100_000_000)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date  # inclusive
+
+    @classmethod
+    def named(cls, name: str, today: dt.date) -> Period:
+        if name == "week":
+            monday = today - dt.timedelta(days=today.weekday())
+            return cls(monday, monday + dt.timedelta(days=6))
+        if name == "lastweek":
+            monday = today - dt.timedelta(days=today.weekday() + 7)
+            return cls(monday, monday + dt.timedelta(days=6))
+        first = today.replace(day=1)
+        if name == "lastmonth":
+            last = first - dt.timedelta(days=1)
+            return cls(last.replace(day=1), last)
+        following = (first + dt.timedelta(days=32)).replace(day=1)
+        return cls(first, following - dt.timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class EmployerSummary:
+    employer: Employer
+    summary: Summary
+
+
+class HoursService:
+    def __init__(self, store: HoursStore, library: Library, clock: Clock) -> None:
+        self.store = store
+        self.library = library
+        self.clock = clock
+
+    def _now(self) -> str:
+        return iso(self.clock.now())
+
+    @staticmethod
+    def timezone(user: User) -> ZoneInfo:
+        return ZoneInfo(user.timezone or country(user.country).timezone)
+
+    def today(self, user: User) -> dt.date:
+        return self.clock.now().astimezone(self.timezone(user)).date()
+
+    def rules(self, user: User) -> Rules | None:
+        return self.library.rules.get(country(user.country).jurisdiction)
+
+    def currency(self, user: User) -> str:
+        """The country's currency; "another country" workers can write theirs with the pay."""
+        return country(user.country).currency
+
+    @staticmethod
+    def require_consent(user: User) -> None:
+        if not user.records_consent:
+            raise UserFacingError(
+                N_("To keep a record of your hours and pay, first say yes in /privacy.")
+            )
+
+    # ---- households ------------------------------------------------------------------------
+    async def employers(self, user: User) -> list[Employer]:
+        return await self.store.employers(user.user_id)
+
+    async def employer(self, user: User, employer_id: int) -> Employer:
+        for employer in await self.store.employers(user.user_id):
+            if employer.id == employer_id:
+                return employer
+        raise UserFacingError(N_("I can't find that household. Open 🕒 Hours & pay again."))
+
+    async def add_employer(
+        self, user: User, nickname: str, pay: Decimal, unit: str, currency: str, live_in: bool
+    ) -> Employer:
+        self.require_consent(user)
+        nickname = validate_nickname(nickname)
+        if unit not in PAY_UNITS:
+            raise UserFacingError(N_("Please choose how you are paid from the buttons."))
+        if any(e.nickname.casefold() == nickname.casefold() for e in await self.employers(user)):
+            raise UserFacingError(N_("You already have a household with that name."))
+        employer = Employer(0, user.user_id, nickname, pay, unit, currency, live_in, self._now())
+        employer_id = await self.store.add_employer(employer)
+        return await self.employer(user, employer_id)
+
+    # ---- time ------------------------------------------------------------------------------
+    def shift_to_work(self, user: User, parsed: ParsedShift) -> Work:
+        tz = self.timezone(user)
+        if parsed.start is not None and parsed.end is not None:
+            work = local_shift(parsed.day, parsed.start, parsed.end, tz, parsed.break_minutes)
+            # The parser subtracted breaks in wall-clock time; trust the DST-aware figure.
+            return work
+        return Work(parsed.day, parsed.worked)
+
+    async def log_shift(
+        self,
+        user: User,
+        employer_id: int,
+        parsed: ParsedShift,
+        source: str = "typed",
+        replace: int | None = None,
+    ) -> WorkEntry:
+        """Validate and store a shift (or replace entry `replace` with it)."""
+        self.require_consent(user)
+        await self.employer(user, employer_id)
+        work = self.shift_to_work(user, parsed)
+        minutes = int(work.worked.total_seconds()) // 60
+        if minutes <= 0:
+            raise UserFacingError(N_("That adds up to no time worked. Please check the hours."))
+        if parsed.day > self.today(user):
+            raise UserFacingError(N_("That date is in the future. You can log only work done."))
+        if work.start is not None and work.end is not None:
+            clash = await self.store.overlapping(
+                user.user_id, work.start.astimezone(dt.UTC), work.end.astimezone(dt.UTC), replace
+            )
+            if clash is not None:
+                raise UserFacingError(
+                    N_("Those hours overlap with hours you already logged on {day}."),
+                    day=clash.day,
+                )
+        already = await self.store.minutes_on(user.user_id, parsed.day, replace)
+        if already + minutes > 24 * 60:
+            raise UserFacingError(
+                N_("That would make more than 24 hours of work on {day}. Please check it."),
+                day=parsed.day,
+            )
+        start_at = work.start.astimezone(dt.UTC) if work.start else None
+        end_at = work.end.astimezone(dt.UTC) if work.end else None
+        if replace is not None:
+            if not await self.store.replace_work(
+                user.user_id,
+                replace,
+                parsed.day,
+                start_at,
+                end_at,
+                minutes,
+                parsed.break_minutes,
+                self._now(),
+            ):
+                raise UserFacingError(N_("That entry no longer exists."))
+            entry_id = replace
+        else:
+            entry_id = await self.store.add_work(
+                user.user_id,
+                employer_id,
+                parsed.day,
+                start_at,
+                end_at,
+                minutes,
+                parsed.break_minutes,
+                source,
+                self._now(),
+            )
+        if parsed.start is not None and parsed.end is not None:
+            employer = await self.employer(user, employer_id)
+            if employer.usual_start is None:
+                # The first shift with times becomes the usual schedule the daily reminder
+                # offers to log in one tap.
+                await self.store.set_usual_schedule(
+                    user.user_id, employer_id, parsed.start, parsed.end, self._now()
+                )
+        entry = await self.store.work_entry(user.user_id, entry_id)
+        assert entry is not None
+        return entry
+
+    async def start_clock(self, user: User, employer_id: int) -> dt.datetime:
+        self.require_consent(user)
+        await self.employer(user, employer_id)
+        await self.store.start_clock(user.user_id, employer_id, self._now())
+        running = await self.store.clock(user.user_id)
+        assert running is not None
+        return running[1]
+
+    async def running_clock(self, user: User) -> tuple[int, dt.datetime] | None:
+        return await self.store.clock(user.user_id)
+
+    async def stop_clock(self, user: User) -> WorkEntry:
+        running = await self.store.clock(user.user_id)
+        if running is None:
+            raise UserFacingError(N_("The clock is not running. Press ▶️ Start work first."))
+        employer_id, started = running
+        now = self.clock.now()
+        tz = self.timezone(user)
+        if now - started > dt.timedelta(hours=24):
+            await self.store.stop_clock(user.user_id)
+            raise UserFacingError(
+                N_(
+                    "The clock ran for more than 24 hours, so I stopped it without saving. "
+                    "Please type the hours you worked, for example: 9:00-17:00"
+                )
+            )
+        if now - started < dt.timedelta(minutes=1):
+            await self.store.stop_clock(user.user_id)
+            raise UserFacingError(N_("Less than a minute passed, so nothing was saved."))
+        local_start = started.astimezone(tz)
+        parsed = ParsedShift(
+            day=local_start.date(),
+            start=local_start.time().replace(second=0, microsecond=0),
+            end=now.astimezone(tz).time().replace(second=0, microsecond=0),
+            worked=now - started,
+        )
+        entry = await self.log_shift(user, employer_id, parsed, source="clock")
+        await self.store.stop_clock(user.user_id)
+        return entry
+
+    async def delete(self, user: User, kind: str, entry_id: int) -> None:
+        if kind not in ("work", "payment"):
+            raise UserFacingError(N_("That entry no longer exists."))
+        if not await self.store.delete(user.user_id, kind, entry_id, self._now()):
+            raise UserFacingError(N_("That entry no longer exists."))
+
+    async def work_entry(self, user: User, entry_id: int) -> WorkEntry:
+        entry = await self.store.work_entry(user.user_id, entry_id)
+        if entry is None:
+            raise UserFacingError(N_("That entry no longer exists."))
+        return entry
+
+    # ---- payments --------------------------------------------------------------------------
+    async def log_payment(
+        self, user: User, employer_id: int, parsed: ParsedPayment
+    ) -> PaymentEntry:
+        self.require_consent(user)
+        employer = await self.employer(user, employer_id)
+        if parsed.day > self.today(user):
+            raise UserFacingError(N_("That date is in the future. You can log only work done."))
+        if not Decimal(0) < parsed.amount < MAX_AMOUNT:
+            raise UserFacingError(N_("Please write the amount as a number, for example: 1500"))
+        entry_id = await self.store.add_payment(
+            user.user_id,
+            employer.id,
+            parsed.day,
+            to_minor(parsed.amount, employer.currency),
+            employer.currency,
+            parsed.method,
+            (parsed.note or None) and (parsed.note or "")[:200],
+            self._now(),
+        )
+        for payment in await self.store.payments(user.user_id, parsed.day, parsed.day):
+            if payment.id == entry_id:
+                return payment
+        raise AssertionError("payment just stored is missing")
+
+    # ---- summaries and export ------------------------------------------------------------
+    async def summaries(self, user: User, period: Period) -> list[EmployerSummary]:
+        rules = self.rules(user)
+        tz = self.timezone(user)
+        work = await self.store.work(user.user_id, period.start, period.end)
+        payments = await self.store.payments(user.user_id, period.start, period.end)
+        result = []
+        for employer in await self.employers(user):
+            entries = [
+                Work(
+                    e.day,
+                    dt.timedelta(minutes=e.worked_minutes),
+                    e.start_at.astimezone(tz) if e.start_at else None,
+                    e.end_at.astimezone(tz) if e.end_at else None,
+                )
+                for e in work
+                if e.employer_id == employer.id
+            ]
+            paid = [Payment(p.day, p.amount) for p in payments if p.employer_id == employer.id]
+            agreement = Agreement(
+                employer.pay,
+                employer.pay_unit,
+                employer.currency,
+                dt.datetime.fromisoformat(employer.created_at).astimezone(tz).date(),
+            )
+            summary = summarise(entries, paid, agreement, rules, period.start, period.end, tz)
+            result.append(EmployerSummary(employer, summary))
+        return result
+
+    async def entries(
+        self, user: User, period: Period
+    ) -> tuple[list[WorkEntry], list[PaymentEntry]]:
+        return (
+            await self.store.work(user.user_id, period.start, period.end),
+            await self.store.payments(user.user_id, period.start, period.end),
+        )
+
+    async def export_csv(self, user: User, period: Period) -> bytes:
+        """Every entry of the period, one row each, with when it was recorded and changed."""
+        tz = self.timezone(user)
+        names = {e.id: e.nickname for e in await self.employers(user)}
+        work, payments = await self.entries(user, period)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            [
+                "kind",
+                "household",
+                "date",
+                "start",
+                "end",
+                "break_minutes",
+                "worked_hours",
+                "amount",
+                "currency",
+                "method",
+                "note",
+                "recorded_at",
+                "changed_at",
+            ]
+        )
+        for entry in work:
+            writer.writerow(
+                [
+                    "work",
+                    names.get(entry.employer_id, ""),
+                    entry.day.isoformat(),
+                    _local(entry.start_at, tz),
+                    _local(entry.end_at, tz),
+                    entry.break_minutes,
+                    f"{Decimal(entry.worked_minutes) / 60:.2f}",
+                    "",
+                    "",
+                    "",
+                    "",
+                    entry.created_at,
+                    entry.updated_at,
+                ]
+            )
+        for payment in payments:
+            writer.writerow(
+                [
+                    "payment",
+                    names.get(payment.employer_id, ""),
+                    payment.day.isoformat(),
+                    "",
+                    "",
+                    "",
+                    "",
+                    f"{payment.amount}",
+                    payment.currency,
+                    payment.method or "",
+                    payment.note or "",
+                    payment.created_at,
+                    payment.updated_at,
+                ]
+            )
+        return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet apps read UTF-8
+
+
+def _local(moment: dt.datetime | None, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).strftime("%H:%M") if moment else ""
+
+
+def validate_nickname(raw: str) -> str:
+    nickname = " ".join(raw.split())
+    if not 1 <= len(nickname) <= 40 or nickname.startswith("/"):
+        raise UserFacingError(
+            N_("Please send a short nickname (up to 40 letters), for example: Casa Azul")
+        )
+    return nickname
+
+
+def parse_amount(raw: str, default_currency: str) -> tuple[Decimal, str]:
+    """'450', '1.500,50', '1,500.50', '4870 HKD' -> (amount, currency)."""
+    parts = raw.replace("$", " ").replace("€", " ").split()
+    currency = default_currency
+    if parts and len(parts[-1]) == 3 and parts[-1].isalpha():
+        currency = parts.pop().upper()
+    text = "".join(parts)
+    if "," in text and "." in text:
+        text = (
+            text.replace(".", "").replace(",", ".")
+            if text.rfind(",") > text.rfind(".")
+            else (text.replace(",", ""))
+        )
+    elif "," in text:
+        head, _sep, tail = text.rpartition(",")
+        text = head.replace(",", "") + ("" if len(tail) == 3 else ".") + tail
+    elif text.count(".") == 1 and len(text.rpartition(".")[2]) == 3:
+        text = text.replace(".", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise UserFacingError(
+            N_("Please write the amount as a number, for example: 1500")
+        ) from None
+    if not (Decimal(0) < amount < MAX_AMOUNT) or not amount.is_finite():
+        raise UserFacingError(N_("Please write the amount as a number, for example: 1500"))
+    if not is_currency(currency):
+        raise UserFacingError(N_("I don't know the currency {code}."), code=currency)
+    return amount, currency

@@ -1,0 +1,179 @@
+"""Hours & pay through the real bot: households, typed entries, the clock, payments,
+summaries, editing and deleting, and the export, in Spanish and Portuguese."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from bot import callbacks, i18n
+from bot.i18n import _
+from tests.conftest import FakeClock, Harness
+
+
+def tr(locale: str, message: str) -> str:
+    with i18n.using(locale):
+        return _(message)
+
+
+async def add_household(
+    harness: Harness, user_id: int, name: str, unit: str, amount: str, locale: str = "es"
+) -> None:
+    chat = harness.chat(user_id)
+    await chat.say(name)
+    await chat.press(callbacks.encode("h", "unit", unit))
+    await chat.say(amount)
+    await chat.press(callbacks.encode("h", "livein", 0))
+
+
+async def test_first_visit_asks_for_consent_then_a_household(harness: Harness) -> None:
+    await harness.onboard(user_id=51, records=False)
+    chat = harness.chat(51)
+    replies = await chat.say("🕒 " + tr("es", "Hours & pay"))
+    assert replies[-1].buttons == [
+        ("✅ " + tr("es", "Keep my records").lstrip("✅ "), callbacks.encode("h", "consent"))
+    ] or replies[-1].buttons[0][1] == callbacks.encode("h", "consent")
+    replies = await chat.press(callbacks.encode("h", "consent"))
+    assert replies[-1].text.startswith("🏠")
+    replies = await chat.say("Casa Azul")
+    assert [d for _l, d in replies[-1].buttons] == [
+        callbacks.encode("h", "unit", u) for u in ("hour", "day", "week", "month")
+    ]
+    await chat.press(callbacks.encode("h", "unit", "day"))
+    await chat.say("400")
+    replies = await chat.press(callbacks.encode("h", "livein", 0))
+    assert "Casa Azul" in replies[0].text and "400" in replies[0].text
+    row = await harness.db.fetchone("SELECT nickname, pay_minor, pay_unit, currency FROM employers")
+    assert tuple(row) == ("Casa Azul", 40000, "day", "MXN")
+
+
+async def test_typed_entries_payments_and_summary_in_spanish(
+    harness: Harness, clock: FakeClock
+) -> None:
+    await harness.onboard(user_id=52)
+    chat = harness.chat(52)
+    await chat.say("/hours")
+    await add_household(harness, 52, "Casa Azul", "day", "400")
+    # Tuesday 10 March 2026, 15:00 UTC (09:00 in Mexico City).
+    replies = await chat.say("ayer de 8 a 14")
+    assert replies[-1].text.startswith(tr("es", "✅ Saved for {name}: {entry}").split("{")[0])
+    await chat.say("9:00-17:30")
+    replies = await chat.say("me pagaron 500 ayer")
+    assert "500" in replies[-1].text
+    replies = await chat.press(callbacks.encode("h", "sum", "week"))
+    text = replies[-1].text
+    assert tr("es", "Hours worked: {hours}").format(hours=i18n.fmt_duration(14 * 60 + 30)) in text
+    with i18n.using("es"):
+        assert (
+            _("Earned as agreed: {amount}").format(
+                amount=i18n.fmt_money(__import__("decimal").Decimal("800.00"), "MXN")
+            )
+            in text
+        )
+    rows = await harness.db.fetchall("SELECT day, worked_minutes, source FROM work_entries")
+    assert [tuple(r) for r in rows] == [("2026-03-09", 360, "typed"), ("2026-03-10", 510, "typed")]
+
+
+async def test_impossible_and_ambiguous_entries(harness: Harness) -> None:
+    await harness.onboard(user_id=53)
+    chat = harness.chat(53)
+    await chat.say("/hours")
+    await add_household(harness, 53, "Casa", "hour", "50")
+    replies = await chat.say("25h")
+    assert replies[-1].text == tr("es", "That is more than 24 hours. Please check the hours.")
+    replies = await chat.say("mañana 8h")
+    assert replies[-1].text == tr("es", "That date is in the future. You can log only work done.")
+    replies = await chat.say("de 9 a 5")  # 09:00-17:00? the bot asks
+    assert replies[-1].text.startswith(tr("es", "Did you mean: {entry}?").split("{")[0])
+    replies = await chat.press(callbacks.encode("h", "ok"))
+    assert await harness.db.fetchval("SELECT worked_minutes FROM work_entries") == 480
+    replies = await chat.say("10:00-12:00")  # overlaps the 9-17 just saved
+    assert replies[-1].text.startswith(
+        tr("es", "Those hours overlap with hours you already logged on {day}.").split("{")[0]
+    )
+    assert await harness.db.fetchval("SELECT COUNT(*) FROM work_entries") == 1
+
+
+async def test_clock_in_and_out_survives_a_restart(harness: Harness, clock: FakeClock) -> None:
+    await harness.onboard(user_id=54)
+    chat = harness.chat(54)
+    await chat.say("/hours")
+    await add_household(harness, 54, "Casa", "hour", "50")
+    started = await chat.press(callbacks.encode("h", "start"))
+    await harness.restart()
+    clock.advance(hours=3, minutes=15)
+    replies = await chat.press(callbacks.encode("h", "stop"), started[-1].message_id)
+    assert replies[-1].text.startswith(
+        tr("es", "⏹ Stopped. Saved: {hours} on {day}.").split("{")[0]
+    )
+    row = await harness.db.fetchone("SELECT worked_minutes, source FROM work_entries")
+    assert tuple(row) == (195, "clock")
+
+
+async def test_edit_and_delete_keep_history(harness: Harness) -> None:
+    await harness.onboard(user_id=55)
+    chat = harness.chat(55)
+    await chat.say("/hours")
+    await add_household(harness, 55, "Casa", "hour", "50")
+    await chat.say("9:00-17:00")
+    entry_id = await harness.db.fetchval("SELECT id FROM work_entries")
+    await chat.press(callbacks.encode("h", "edit", entry_id))
+    replies = await chat.say("9:00-15:00")
+    assert replies[-1].text.startswith(tr("es", "✅ Entry changed: {entry}").split("{")[0])
+    assert await harness.db.fetchval("SELECT worked_minutes FROM work_entries") == 360
+    await chat.press(callbacks.encode("h", "del", "work", entry_id))
+    actions = [
+        r[0] for r in await harness.db.fetchall("SELECT action FROM entry_history ORDER BY id")
+    ]
+    assert actions == ["create", "edit", "delete"]
+    replies = await chat.press(callbacks.encode("h", "del", "work", entry_id))
+    assert replies[-1].text == tr("es", "That entry no longer exists.")
+
+
+async def test_two_households_ask_which(harness: Harness) -> None:
+    await harness.onboard(user_id=56, locale="pt", country="ES", language_code="pt")
+    chat = harness.chat(56, "pt")
+    await chat.say("/hours")
+    await add_household(harness, 56, "Casa A", "hour", "10")
+    await chat.press(callbacks.encode("h", "addemp"))
+    await add_household(harness, 56, "Casa B", "hour", "12")
+    replies = await chat.say("trabalhei 5 horas ontem")
+    assert replies[-1].text == tr("pt", "For which household?")
+    second = replies[-1].buttons[1][1]
+    await chat.press(second)
+    row = await harness.db.fetchone(
+        "SELECT e.nickname, w.worked_minutes FROM work_entries w JOIN employers e"
+        " ON e.id = w.employer_id"
+    )
+    assert tuple(row) == ("Casa B", 300)
+
+
+async def test_export_sends_csv_and_pdf(harness: Harness) -> None:
+    await harness.onboard(user_id=57)
+    chat = harness.chat(57)
+    await chat.say("/hours")
+    await add_household(harness, 57, "Casa Azul", "day", "400")
+    await chat.say("ayer de 8 a 14")
+    await chat.say("me pagaron 500 ayer")
+    replies = await chat.say("/export")
+    ((csv_name, csv_bytes),) = replies[-2].files.values()
+    ((pdf_name, pdf_bytes),) = replies[-1].files.values()
+    assert csv_name.endswith(".csv") and pdf_name.endswith(".pdf")
+    rows = list(csv.DictReader(io.StringIO(csv_bytes.decode("utf-8-sig"))))
+    assert [(r["kind"], r["household"], r["worked_hours"], r["amount"]) for r in rows] == [
+        ("work", "Casa Azul", "6.00", ""),
+        ("payment", "Casa Azul", "", "500.00"),
+    ]
+    assert pdf_bytes.startswith(b"%PDF-")
+    replies = await chat.say("/export 2026-03-31 2026-03-01")
+    assert replies[-1].text == tr(
+        "es", "Write the period as two dates, for example: /export 2026-03-01 2026-03-31"
+    )
+
+
+async def test_records_need_consent(harness: Harness) -> None:
+    await harness.onboard(user_id=58, records=False)
+    replies = await harness.say("8h", user_id=58)
+    # Without consent nothing is stored; the text is not taken as an entry.
+    assert await harness.db.fetchval("SELECT COUNT(*) FROM work_entries") == 0
+    assert replies
