@@ -1,0 +1,136 @@
+"""Meetings & news for workers: what she opted in to, her groups, RSVPs, and /stop."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+
+from bot import callbacks
+from bot.context import BotContext
+from bot.domain.clock import iso
+from bot.domain.errors import UserFacingError
+from bot.handlers.common import Button, answer_callback, current_user, escape, inline, send
+from bot.handlers.organisers import render_reminder
+from bot.i18n import N_, _
+from bot.services.organisers import CATEGORIES
+from bot.storage.organisers import Recipient
+
+LABELS = {
+    "news": N_("Union news"),
+    "meetings": N_("Meetings"),
+    "episodes": N_("New audio episodes"),
+}
+_TAG_RE = re.compile(r"^#([\w-]{1,32})$")
+
+
+async def show_news(update: Update, context: BotContext) -> None:
+    user = await current_user(update, context)
+    store = context.services.organisers
+    subscribed = await store.subscriptions(user.user_id)
+    tags = await store.tags(user.user_id)
+    rows: list[list[Button]] = [
+        [
+            (
+                ("✅ " if c in subscribed else "⬜ ") + _(LABELS[c]),
+                callbacks.encode("sub", c, int(c not in subscribed)),
+            )
+        ]
+        for c in CATEGORIES
+    ]
+    rows += [[(f"✖️ #{t}", callbacks.encode("tag", t[:30]))] for t in tags]
+    text = "\n".join(
+        [
+            _("📣 <b>Meetings & news</b>"),
+            _("Choose what unions may send you. You can stop at any time with /stop."),
+            _("Messages never arrive between 21:00 and 07:00 your time."),
+            "",
+            _("Your groups: {tags}").format(tags=escape(", ".join(f"#{t}" for t in tags)) or "—"),
+            _("To join a group (your city or union branch), write it with #, for example: #lima"),
+        ]
+    )
+    await send(update, context, text, inline(rows))
+
+
+async def on_subscription(update: Update, context: BotContext) -> None:
+    data = callbacks.decode(update.callback_query.data if update.callback_query else None)
+    category, value = data.arg(0), data.arg(1)
+    if category not in CATEGORIES or value not in ("0", "1"):
+        raise callbacks.InvalidCallback("bad subscription")
+    user = await current_user(update, context)
+    await context.services.organisers.set_subscription(
+        user.user_id, category, value == "1", iso(context.services.clock.now())
+    )
+    await answer_callback(update, _("Saved."))
+    await show_news(update, context)
+
+
+async def on_tag(update: Update, context: BotContext) -> None:
+    data = callbacks.decode(update.callback_query.data if update.callback_query else None)
+    user = await current_user(update, context)
+    await context.services.organisers.set_tag(user.user_id, data.arg(0), False)
+    await answer_callback(update, _("Saved."))
+    await show_news(update, context)
+
+
+async def join_tag(update: Update, context: BotContext, text: str) -> bool:
+    """Text router step: '#lima' joins the group 'lima'."""
+    match = _TAG_RE.match(text.strip())
+    if context.worker is None or match is None:
+        return False
+    await context.services.organisers.set_tag(context.worker.user_id, match[1].lower(), True)
+    await send(
+        update, context, _("✅ You joined the group #{tag}.").format(tag=escape(match[1].lower()))
+    )
+    return True
+
+
+async def stop_command(update: Update, context: BotContext) -> None:
+    user = await current_user(update, context)
+    await context.services.organisers.unsubscribe_all(user.user_id)
+    await send(
+        update,
+        context,
+        _(
+            "🔕 Done. You will get no more news or meeting messages. "
+            "To change this, open 📣 Meetings & news."
+        ),
+    )
+
+
+async def on_stop(update: Update, context: BotContext) -> None:
+    data = callbacks.decode(update.callback_query.data if update.callback_query else None)
+    category = data.arg(0)
+    if category not in CATEGORIES:
+        raise callbacks.InvalidCallback("bad category")
+    user = await current_user(update, context)
+    await context.services.organisers.set_subscription(
+        user.user_id, category, False, iso(context.services.clock.now())
+    )
+    await answer_callback(update)
+    await send(
+        update,
+        context,
+        _("🔕 Done. You will get no more messages of this kind: {kind}.").format(
+            kind=_(LABELS[category])
+        ),
+    )
+
+
+async def on_rsvp(update: Update, context: BotContext) -> None:
+    data = callbacks.decode(update.callback_query.data if update.callback_query else None)
+    meeting_id, answer = data.int_arg(0), data.arg(1)
+    user = await current_user(update, context)
+    recipient = Recipient(user.user_id, user.locale, user.timezone, user.country, user.quiet_hours)
+    try:
+        await context.services.meetings.rsvp(meeting_id, recipient, answer, render_reminder)
+    except UserFacingError:
+        await answer_callback(update)
+        raise
+    await answer_callback(update, _("Saved."))
+    replies = {
+        "going": _("✅ Thank you! I will remind you 24 hours and 2 hours before."),
+        "maybe": _("🤔 Noted. I will remind you 24 hours and 2 hours before."),
+        "no": _("❌ Noted. Thank you for answering."),
+    }
+    await send(update, context, replies[answer])

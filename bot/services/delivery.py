@@ -1,0 +1,207 @@
+"""The delivery engine: sends what the outbox holds, paced under Telegram's limits.
+
+- Pacing: a token bucket at `rate` messages per second overall, and at most one message per
+  chat per `per_chat_interval` seconds. Several sends are in flight at once (HTTP latency
+  would otherwise cap the rate), but they start no faster than the bucket allows.
+- Failures: a 429 pauses every send for its `retry_after` and the message waits, uncounted;
+  network errors and 5xx retry with exponential backoff; a recipient who blocked the bot is
+  marked and gets nothing more; a permanent refusal (400) is recorded as failed.
+- Crash safety: a row is marked sent only after the Bot API accepted it. After a crash the
+  rows still pending are sent again, so a message in flight at the moment of the crash may
+  arrive twice (at most `max_in_flight` of them); none is lost.
+
+This module imports nothing from `telegram`: the channel passes a `Sender` that maps the
+Bot API's answers to the exceptions below.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.domain.clock import Clock, iso
+from bot.storage.outbox import OutboxStore, QueuedMessage
+
+log = logging.getLogger(__name__)
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"rate limited for {retry_after} s")
+        self.retry_after = retry_after
+
+
+class Blocked(Exception):
+    """The recipient blocked the bot or deleted the account."""
+
+
+class Rejected(Exception):
+    """The Bot API refused this message for good (bad request)."""
+
+
+class Transient(Exception):
+    """A network error or a server error: worth trying again later."""
+
+
+Sender = Callable[[str, dict[str, Any]], Awaitable[int | None]]
+BatchListener = Callable[[int], Awaitable[None]]
+BlockedListener = Callable[[int], Awaitable[None]]
+
+
+class TokenBucket:
+    """Spaces starts at `rate` per second (no bursts beyond one second's worth)."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate
+        self._next = time.monotonic()
+
+    async def take(self) -> None:
+        now = time.monotonic()
+        wait = self._next - now
+        self._next = max(self._next, now) + self.interval
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    def pause(self, seconds: float) -> None:
+        self._next = max(self._next, time.monotonic() + seconds)
+
+
+class DeliveryEngine:
+    def __init__(
+        self,
+        store: OutboxStore,
+        sender: Sender,
+        clock: Clock,
+        rate: float = 25.0,
+        per_chat_interval: float = 1.0,
+        max_in_flight: int = 16,
+        max_attempts: int = 8,
+    ) -> None:
+        self.store = store
+        self.sender = sender
+        self.clock = clock
+        self.bucket = TokenBucket(rate)
+        self.per_chat_interval = per_chat_interval
+        self.max_attempts = max_attempts
+        self._slots = asyncio.Semaphore(max_in_flight)
+        self._in_flight: set[int] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._last_by_chat: dict[int, float] = {}
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._runner: asyncio.Task[None] | None = None
+        self.on_blocked: list[BlockedListener] = []
+        self.on_batch_progress: list[BatchListener] = []
+
+    # ---- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        self._stopping = False
+        self._runner = asyncio.create_task(self._run(), name="delivery-engine")
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._runner is not None:
+            self._runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._runner
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def wake(self) -> None:
+        """New messages were queued: look at the outbox now instead of at the next poll."""
+        self._wake.set()
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                sent = await self.send_due()
+            except Exception:  # the loop must survive anything; the rows stay pending
+                log.exception("delivery loop error")
+                sent = 0
+            if sent == 0:
+                await self._sleep_until_due()
+
+    async def _sleep_until_due(self) -> None:
+        self._wake.clear()
+        timeout = 1.0
+        next_due = await self.store.next_due_at()
+        if next_due is not None:
+            wait = (dt.datetime.fromisoformat(next_due) - self.clock.now()).total_seconds()
+            timeout = min(max(wait, 0.05), 1.0)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout)
+
+    # ---- one pass --------------------------------------------------------------------------
+    async def send_due(self, limit: int = 200) -> int:
+        """Start sending every message due now (paced); return how many were started."""
+        batch = await self.store.due(iso(self.clock.now()), limit, set(self._in_flight))
+        started = 0
+        for message in batch:
+            if self._stopping:
+                break
+            last = self._last_by_chat.get(message.user_id)
+            if last is not None and time.monotonic() - last < self.per_chat_interval:
+                continue  # this chat had a message less than a second ago: next pass
+            await self._slots.acquire()
+            await self.bucket.take()
+            self._last_by_chat[message.user_id] = time.monotonic()
+            self._in_flight.add(message.id)
+            task = asyncio.create_task(self._deliver(message))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            started += 1
+        if batch and not started:
+            await asyncio.sleep(0.05)  # everything due is waiting on its chat's interval
+        return started
+
+    async def _deliver(self, message: QueuedMessage) -> None:
+        now = self.clock.now()
+        try:
+            telegram_id = await self.sender(message.method, message.payload)
+        except RateLimited as limited:
+            self.bucket.pause(limited.retry_after)
+            later = now + dt.timedelta(seconds=limited.retry_after)
+            await self.store.retry_later(message.id, iso(later), "429", count=False)
+        except Blocked as blocked:
+            await self.store.finish(message.id, "blocked", str(blocked)[:200])
+            await self.store.block_user(message.user_id, "blocked")
+            for listener in self.on_blocked:
+                await listener(message.user_id)
+        except Rejected as rejected:
+            await self.store.finish(message.id, "failed", str(rejected)[:200])
+        except Exception as error:  # Transient, or anything unexpected: retry with backoff
+            attempts = message.attempts + 1
+            if attempts >= self.max_attempts:
+                await self.store.finish(message.id, "failed", type(error).__name__)
+            else:
+                backoff = min(2**attempts, 300)
+                later = now + dt.timedelta(seconds=backoff)
+                await self.store.retry_later(message.id, iso(later), type(error).__name__, True)
+        else:
+            await self.store.mark_sent(message.id, telegram_id, iso(self.clock.now()))
+        finally:
+            self._in_flight.discard(message.id)
+            self._slots.release()
+        if message.batch_id is not None:
+            for listener in self.on_batch_progress:
+                await listener(message.batch_id)
+
+    async def drain(self, limit_seconds: float = 60.0) -> None:
+        """Send until nothing is due (tests and the command line)."""
+        deadline = time.monotonic() + limit_seconds
+        while time.monotonic() < deadline:
+            started = await self.send_due()
+            if self._tasks:
+                await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            if not started and not self._tasks:
+                due = await self.store.due(iso(self.clock.now()), 1, set())
+                if not due:
+                    return
+                await asyncio.sleep(0.05)
+        raise TimeoutError("the outbox did not drain in time")

@@ -1,0 +1,466 @@
+"""Organisers and unions: roles and invites, audiences, broadcasts and meeting notices.
+
+Everything sent in bulk or later goes through the outbox; nothing here talks to Telegram.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from bot import callbacks, i18n
+from bot.domain.clock import Clock, iso
+from bot.domain.countries import country
+from bot.domain.errors import NotAllowed, UserFacingError
+from bot.domain.reminders import after_quiet_hours, before_quiet_hours
+from bot.domain.users import Role, User
+from bot.i18n import N_, _
+from bot.services.users import UserService
+from bot.storage.organisers import Broadcast, Meeting, OrganiserStore, Recipient
+from bot.storage.outbox import OutboxStore, OutgoingMessage
+
+INVITE_LIFETIME = dt.timedelta(hours=48)
+CATEGORIES = ("news", "meetings", "episodes")
+REMINDER_LEADS = (dt.timedelta(hours=24), dt.timedelta(hours=2))
+PRIORITY_REPORT, PRIORITY_REMINDER, PRIORITY_BULK = 1, 3, 5
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+def stop_button(category: str) -> dict[str, object]:
+    return {
+        "inline_keyboard": [
+            [
+                {
+                    "text": _("🔕 Stop these messages"),
+                    "callback_data": callbacks.encode("stop", category),
+                }
+            ]
+        ]
+    }
+
+
+class RoleService:
+    def __init__(self, store: OrganiserStore, clock: Clock, users: UserService) -> None:
+        self.store = store
+        self.clock = clock
+        self.users = users
+
+    async def require(self, user_id: int, *allowed: Role) -> None:
+        """Raise NotAllowed unless the user is an admin or holds one of `allowed`."""
+        roles = await self.users.roles(user_id)
+        if Role.ADMIN not in roles and not roles & set(allowed):
+            raise NotAllowed(N_("Sorry, this command is only for union organisers."))
+
+    async def invite(self, admin_id: int, role: str) -> str:
+        await self.require(admin_id)  # admins only
+        if role not in (Role.ORGANISER, Role.ANALYST):
+            raise UserFacingError(N_("Write /invite organiser or /invite analyst."))
+        code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
+        now = self.clock.now()
+        await self.store.create_invite(
+            _hash(code), role, admin_id, iso(now), iso(now + INVITE_LIFETIME)
+        )
+        await self.store.audit(admin_id, "invite", {"role": role}, iso(now))
+        return code
+
+    async def join(self, user_id: int, code: str) -> str:
+        role = await self.store.redeem_invite(_hash(code), user_id, iso(self.clock.now()))
+        if role is None:
+            raise UserFacingError(N_("That code is not valid, was used already, or has expired."))
+        await self.store.audit(user_id, "join", {"role": role}, iso(self.clock.now()))
+        return role
+
+    async def grant(self, user_id: int, role: str, by: int | None = None) -> None:
+        await self.store.grant(user_id, role, by, iso(self.clock.now()))
+        await self.store.audit(
+            by or 0, "grant", {"user": user_id, "role": role}, iso(self.clock.now())
+        )
+
+    async def revoke(self, user_id: int, role: str, by: int | None = None) -> bool:
+        done = await self.store.revoke(user_id, role)
+        await self.store.audit(
+            by or 0, "revoke", {"user": user_id, "role": role}, iso(self.clock.now())
+        )
+        return done
+
+
+@dataclass(frozen=True)
+class Audience:
+    category: str
+    countries: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {
+            "countries": list(self.countries),
+            "languages": list(self.languages),
+            "tags": list(self.tags),
+        }
+
+
+class BroadcastService:
+    def __init__(
+        self,
+        store: OrganiserStore,
+        outbox: OutboxStore,
+        clock: Clock,
+        wake: Callable[[], None] = lambda: None,
+        quiet: Callable[[Recipient, dt.datetime], dt.datetime] | None = None,
+    ) -> None:
+        self.store = store
+        self.outbox = outbox
+        self.clock = clock
+        self.wake = wake
+        # Quiet hours: given a recipient and a send time, the time it may really go.
+        self.quiet = quiet or later_if_quiet
+
+    async def recipients(self, audience: Audience) -> list[Recipient]:
+        return await self.store.audience(
+            audience.category,
+            list(audience.countries),
+            list(audience.languages),
+            list(audience.tags),
+        )
+
+    async def create(
+        self,
+        organiser: int,
+        audience: Audience,
+        texts: dict[str, str],
+        fallback_locale: str,
+        media: dict[str, str] | None = None,
+        meeting_id: int | None = None,
+    ) -> int:
+        if not texts or fallback_locale not in texts:
+            raise UserFacingError(N_("The announcement has no text yet."))
+        broadcast_id = await self.store.create_broadcast(
+            organiser,
+            audience.category,
+            audience.as_dict(),
+            texts,
+            fallback_locale,
+            media,
+            meeting_id,
+            iso(self.clock.now()),
+        )
+        await self.store.audit(
+            organiser,
+            "broadcast_create",
+            {"broadcast": broadcast_id, "audience": audience.as_dict()},
+            iso(self.clock.now()),
+        )
+        return broadcast_id
+
+    async def send(
+        self,
+        broadcast_id: int,
+        render: Callable[[Broadcast, Recipient], tuple[str, dict[str, object]]],
+    ) -> int:
+        """Queue one message per recipient, in her language; return how many."""
+        broadcast = await self._get(broadcast_id)
+        if broadcast.status not in ("draft", "scheduled"):
+            return broadcast.recipients
+        audience = Audience(
+            broadcast.category,
+            tuple(broadcast.audience["countries"]),
+            tuple(broadcast.audience["languages"]),
+            tuple(broadcast.audience["tags"]),
+        )
+        recipients = await self.recipients(audience)
+        now = self.clock.now()
+        messages = []
+        for recipient in recipients:
+            method, payload = render(broadcast, recipient)
+            messages.append(
+                OutgoingMessage(
+                    user_id=recipient.user_id,
+                    kind="meeting" if broadcast.meeting_id else "announcement",
+                    method=method,
+                    payload=payload,
+                    not_before=iso(self.quiet(recipient, now)),
+                    priority=PRIORITY_BULK,
+                    batch_id=broadcast_id,
+                    dedupe_key=f"b{broadcast_id}:{recipient.user_id}",
+                )
+            )
+        await self.outbox.enqueue(messages, iso(now))
+        await self.store.update_broadcast(
+            broadcast_id, iso(now), status="queued", recipients=len(messages)
+        )
+        await self.store.audit(
+            broadcast.user_id,
+            "broadcast_send",
+            {"broadcast": broadcast_id, "recipients": len(messages)},
+            iso(now),
+        )
+        self.wake()
+        return len(messages)
+
+    async def schedule(self, broadcast_id: int, when: dt.datetime) -> None:
+        broadcast = await self._get(broadcast_id)
+        if when <= self.clock.now():
+            raise UserFacingError(N_("That time has already passed. Write a time in the future."))
+        await self.store.update_broadcast(
+            broadcast_id, iso(self.clock.now()), status="scheduled", send_at=iso(when)
+        )
+        await self.store.audit(
+            broadcast.user_id,
+            "broadcast_schedule",
+            {"broadcast": broadcast_id, "at": iso(when)},
+            iso(self.clock.now()),
+        )
+
+    async def cancel(self, organiser: int, broadcast_id: int) -> None:
+        broadcast = await self._get(broadcast_id)
+        if broadcast.user_id != organiser and broadcast.status != "draft":
+            await self.store.audit(
+                organiser,
+                "broadcast_cancel_other",
+                {"broadcast": broadcast_id},
+                iso(self.clock.now()),
+            )
+        if broadcast.status in ("done", "cancelled"):
+            raise UserFacingError(N_("That announcement was already sent or cancelled."))
+        await self.outbox.cancel(batch_id=broadcast_id)
+        await self.store.update_broadcast(broadcast_id, iso(self.clock.now()), status="cancelled")
+        await self.store.audit(
+            organiser, "broadcast_cancel", {"broadcast": broadcast_id}, iso(self.clock.now())
+        )
+
+    async def progress_event(
+        self, broadcast_id: int
+    ) -> tuple[str, Broadcast, dict[str, int]] | None:
+        """What to tell the organiser now: ("progress", …) at each quarter of a long send,
+        ("done", …) once when nothing is left to send, else None."""
+        broadcast = await self._get(broadcast_id)
+        if broadcast.status != "queued":
+            return None
+        counts = await self.outbox.batch_counts(broadcast_id)
+        finished = broadcast.recipients - counts.get("pending", 0)
+        now = iso(self.clock.now())
+        if counts.get("pending", 0) == 0:
+            done = await self.store.advance_report(broadcast_id, 5, now)
+            return ("done", broadcast, counts) if done else None
+        quarter = 4 * finished // max(broadcast.recipients, 1)
+        long_send = broadcast.recipients >= 200 and 0 < quarter < 4
+        if long_send and await self.store.advance_report(broadcast_id, quarter, now):
+            return "progress", broadcast, counts
+        return None
+
+    async def progress(self, broadcast_id: int) -> tuple[Broadcast, dict[str, int]]:
+        return await self._get(broadcast_id), await self.outbox.batch_counts(broadcast_id)
+
+    async def _get(self, broadcast_id: int) -> Broadcast:
+        broadcast = await self.store.broadcast(broadcast_id)
+        if broadcast is None:
+            raise UserFacingError(N_("That announcement no longer exists."))
+        return broadcast
+
+
+class MeetingService:
+    def __init__(
+        self, store: OrganiserStore, outbox: OutboxStore, clock: Clock, broadcasts: BroadcastService
+    ) -> None:
+        self.store = store
+        self.outbox = outbox
+        self.clock = clock
+        self.broadcasts = broadcasts
+
+    async def create(
+        self,
+        organiser: User,
+        local_start: dt.datetime,
+        place: str,
+        location: tuple[float, float] | None,
+        texts: dict[str, dict[str, str]],
+    ) -> int:
+        tz = ZoneInfo(organiser.timezone or country(organiser.country).timezone)
+        starts = local_start.replace(tzinfo=tz).astimezone(dt.UTC)
+        if starts <= self.clock.now():
+            raise UserFacingError(N_("That time has already passed. Write a time in the future."))
+        meeting_id = await self.store.create_meeting(
+            organiser.user_id,
+            iso(starts),
+            str(tz),
+            place.strip()[:200],
+            location,
+            texts,
+            iso(self.clock.now()),
+        )
+        await self.store.audit(
+            organiser.user_id, "meeting_create", {"meeting": meeting_id}, iso(self.clock.now())
+        )
+        return meeting_id
+
+    async def get(self, meeting_id: int) -> Meeting:
+        meeting = await self.store.meeting(meeting_id)
+        if meeting is None:
+            raise UserFacingError(N_("That meeting no longer exists."))
+        return meeting
+
+    async def rsvp(
+        self,
+        meeting_id: int,
+        recipient: Recipient,
+        answer: str,
+        render_reminder: Callable[[Meeting, Recipient, dt.timedelta], str],
+    ) -> Meeting:
+        meeting = await self.get(meeting_id)
+        if meeting.status != "planned":
+            raise UserFacingError(N_("This meeting was cancelled."))
+        if answer not in ("going", "maybe", "no"):
+            raise UserFacingError(N_("Please answer with the buttons."))
+        await self.store.set_rsvp(meeting_id, recipient.user_id, answer, iso(self.clock.now()))
+        await self.outbox.cancel(dedupe_prefix=f"m{meeting_id}:{recipient.user_id}:")
+        if answer in ("going", "maybe"):
+            await self._enqueue_reminders(meeting, recipient, render_reminder)
+        return meeting
+
+    async def _enqueue_reminders(
+        self,
+        meeting: Meeting,
+        recipient: Recipient,
+        render_reminder: Callable[[Meeting, Recipient, dt.timedelta], str],
+    ) -> None:
+        starts = dt.datetime.fromisoformat(meeting.starts_at)
+        now = self.clock.now()
+        messages = []
+        for lead in REMINDER_LEADS:
+            when = starts - lead
+            if when <= now:
+                continue
+            when = earlier_if_quiet(recipient, when)  # never later than the lead promised
+            version = meeting.starts_at.replace(":", "")
+            messages.append(
+                OutgoingMessage(
+                    user_id=recipient.user_id,
+                    kind="meeting_reminder",
+                    method="sendMessage",
+                    payload={
+                        "chat_id": recipient.user_id,
+                        "text": render_reminder(meeting, recipient, lead),
+                        "parse_mode": "HTML",
+                    },
+                    not_before=iso(when),
+                    priority=PRIORITY_REMINDER,
+                    dedupe_key=f"m{meeting.id}:{recipient.user_id}:{int(lead.total_seconds())}:"
+                    f"{version}",
+                )
+            )
+        await self.outbox.enqueue(messages, iso(now))
+
+    async def reschedule(
+        self,
+        organiser: int,
+        meeting_id: int,
+        local_start: dt.datetime,
+        notify: Callable[[Meeting, Recipient], str],
+        render_reminder: Callable[[Meeting, Recipient, dt.timedelta], str],
+    ) -> int:
+        meeting = await self.get(meeting_id)
+        starts = local_start.replace(tzinfo=ZoneInfo(meeting.timezone)).astimezone(dt.UTC)
+        if starts <= self.clock.now():
+            raise UserFacingError(N_("That time has already passed. Write a time in the future."))
+        await self.store.update_meeting(meeting_id, iso(self.clock.now()), starts_at=iso(starts))
+        await self.outbox.cancel(dedupe_prefix=f"m{meeting_id}:")
+        meeting = await self.get(meeting_id)
+        notified = await self._notify_rsvps(meeting, "change", notify)
+        for recipient, answer in await self.store.rsvp_recipients(meeting_id):
+            if answer in ("going", "maybe"):
+                await self._enqueue_reminders(meeting, recipient, render_reminder)
+        await self.store.audit(
+            organiser, "meeting_change", {"meeting": meeting_id}, iso(self.clock.now())
+        )
+        return notified
+
+    async def cancel(
+        self, organiser: int, meeting_id: int, notify: Callable[[Meeting, Recipient], str]
+    ) -> int:
+        await self.get(meeting_id)
+        await self.store.update_meeting(meeting_id, iso(self.clock.now()), status="cancelled")
+        await self.outbox.cancel(dedupe_prefix=f"m{meeting_id}:")
+        meeting = await self.get(meeting_id)
+        notified = await self._notify_rsvps(meeting, "cancel", notify)
+        await self.store.audit(
+            organiser, "meeting_cancel", {"meeting": meeting_id}, iso(self.clock.now())
+        )
+        return notified
+
+    async def _notify_rsvps(
+        self, meeting: Meeting, what: str, notify: Callable[[Meeting, Recipient], str]
+    ) -> int:
+        now = self.clock.now()
+        messages = [
+            OutgoingMessage(
+                user_id=recipient.user_id,
+                kind="meeting",
+                method="sendMessage",
+                payload={
+                    "chat_id": recipient.user_id,
+                    "text": notify(meeting, recipient),
+                    "parse_mode": "HTML",
+                },
+                not_before=iso(now),
+                priority=PRIORITY_REMINDER,
+                dedupe_key=f"n{meeting.id}:{what}:{iso(now)}:{recipient.user_id}",
+            )
+            for recipient, _answer in await self.store.rsvp_recipients(meeting.id)
+        ]
+        await self.outbox.enqueue(messages, iso(now))
+        self.broadcasts.wake()
+        return len(messages)
+
+    @staticmethod
+    def ics(meeting: Meeting, locale: str) -> bytes:
+        """An iCalendar file for the meeting (times in UTC; calendars show local time)."""
+        texts = meeting.texts.get(locale) or next(iter(meeting.texts.values()))
+        calendar = icalendar.Calendar()
+        calendar.add("prodid", "-//dwbot//meetings//EN")
+        calendar.add("version", "2.0")
+        event = icalendar.Event()
+        event.add("uid", f"meeting-{meeting.id}@dwbot")
+        event.add("summary", texts.get("title", ""))
+        event.add("description", texts.get("agenda", ""))
+        event.add("location", meeting.place)
+        starts = dt.datetime.fromisoformat(meeting.starts_at)
+        event.add("dtstart", starts)
+        event.add("dtend", starts + dt.timedelta(hours=2))
+        event.add("dtstamp", starts)
+        if meeting.latitude is not None and meeting.longitude is not None:
+            event.add("geo", (meeting.latitude, meeting.longitude))
+        if meeting.status == "cancelled":
+            event.add("status", "CANCELLED")
+        calendar.add_component(event)
+        return calendar.to_ical()
+
+
+def _tz(recipient: Recipient) -> ZoneInfo:
+    return ZoneInfo(recipient.timezone or country(recipient.country).timezone)
+
+
+def later_if_quiet(recipient: Recipient, when: dt.datetime) -> dt.datetime:
+    """Announcements due in her quiet hours wait until 07:00 her time (unless she opted out)."""
+    return after_quiet_hours(when, _tz(recipient)) if recipient.quiet else when
+
+
+def earlier_if_quiet(recipient: Recipient, when: dt.datetime) -> dt.datetime:
+    """Meeting reminders due in her quiet hours go the evening before, never later."""
+    return before_quiet_hours(when, _tz(recipient)) if recipient.quiet else when
+
+
+def meeting_time_text(meeting: Meeting, recipient: Recipient) -> str:
+    """The meeting's date and time in the recipient's timezone and language."""
+    starts = dt.datetime.fromisoformat(meeting.starts_at).astimezone(_tz(recipient))
+    with i18n.using(recipient.locale):
+        return i18n.fmt_datetime(starts, "full")

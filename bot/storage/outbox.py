@@ -1,0 +1,131 @@
+"""SQL for the outbox: enqueue in batches, claim what is due, record each outcome."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.storage.database import Database, Transaction
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    user_id: int
+    kind: str
+    method: str
+    payload: dict[str, Any]
+    not_before: str  # UTC ISO 8601
+    priority: int = 5
+    batch_id: int | None = None
+    dedupe_key: str | None = None
+
+
+@dataclass(frozen=True)
+class QueuedMessage:
+    id: int
+    user_id: int
+    kind: str
+    method: str
+    payload: dict[str, Any]
+    attempts: int
+    batch_id: int | None
+
+
+async def insert_messages(tx: Transaction, messages: Iterable[OutgoingMessage], now: str) -> None:
+    """Queue messages inside a caller's transaction (so they commit with its other writes)."""
+    rows = [
+        (
+            m.user_id,
+            m.kind,
+            m.batch_id,
+            m.dedupe_key,
+            m.priority,
+            m.method,
+            json.dumps(m.payload, ensure_ascii=False),
+            m.not_before,
+            now,
+        )
+        for m in messages
+    ]
+    await tx.executemany(
+        "INSERT INTO outbox (user_id, kind, batch_id, dedupe_key, priority, method,"
+        " payload, not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (dedupe_key) DO NOTHING",
+        rows,
+    )
+
+
+class OutboxStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def enqueue(self, messages: Iterable[OutgoingMessage], now: str) -> None:
+        """Add messages in one transaction (executemany); known dedupe keys are skipped."""
+        async with self.db.transaction() as tx:
+            await insert_messages(tx, messages, now)
+
+    async def due(self, now: str, limit: int, exclude: set[int]) -> list[QueuedMessage]:
+        rows = await self.db.fetchall(
+            "SELECT id, user_id, kind, method, payload, attempts, batch_id FROM outbox"
+            " WHERE status = 'pending' AND not_before <= ?"
+            " ORDER BY priority, not_before, id LIMIT ?",
+            (now, limit + len(exclude)),
+        )
+        return [
+            QueuedMessage(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6])
+            for r in rows
+            if r[0] not in exclude
+        ][:limit]
+
+    async def next_due_at(self) -> str | None:
+        return await self.db.fetchval("SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
+
+    async def mark_sent(self, message_id: int, telegram_id: int | None, now: str) -> None:
+        await self.db.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?,"
+            " attempts = attempts + 1 WHERE id = ?",
+            (now, telegram_id, message_id),
+        )
+
+    async def retry_later(self, message_id: int, not_before: str, error: str, count: bool) -> None:
+        await self.db.execute(
+            "UPDATE outbox SET not_before = ?, last_error = ?,"
+            " attempts = attempts + ? WHERE id = ?",
+            (not_before, error, int(count), message_id),
+        )
+
+    async def finish(self, message_id: int, status: str, error: str) -> None:
+        await self.db.execute(
+            "UPDATE outbox SET status = ?, last_error = ?, attempts = attempts + 1 WHERE id = ?",
+            (status, error, message_id),
+        )
+
+    async def block_user(self, user_id: int, error: str) -> None:
+        """A recipient who blocked the bot gets nothing more from the queue."""
+        await self.db.execute(
+            "UPDATE outbox SET status = 'blocked', last_error = ?"
+            " WHERE user_id = ? AND status = 'pending'",
+            (error, user_id),
+        )
+
+    async def cancel(self, *, batch_id: int | None = None, dedupe_prefix: str | None = None) -> int:
+        async with self.db.transaction() as tx:
+            if batch_id is not None:
+                return await tx.rowcount(
+                    "UPDATE outbox SET status = 'cancelled' WHERE batch_id = ?"
+                    " AND status = 'pending'",
+                    (batch_id,),
+                )
+            return await tx.rowcount(
+                "UPDATE outbox SET status = 'cancelled' WHERE dedupe_key LIKE ? ESCAPE '\\'"
+                " AND status = 'pending'",
+                ((dedupe_prefix or "").replace("%", "\\%").replace("_", "\\_") + "%",),
+            )
+
+    async def batch_counts(self, batch_id: int) -> dict[str, int]:
+        rows = await self.db.fetchall(
+            "SELECT status, COUNT(*) FROM outbox WHERE batch_id = ? GROUP BY status", (batch_id,)
+        )
+        return {r[0]: r[1] for r in rows}
