@@ -31,6 +31,7 @@ from bot.handlers import (
     errors,
     fallback,
     hours,
+    listen,
     menu,
     news,
     onboarding,
@@ -53,6 +54,7 @@ from bot.services.organisers import (
 from bot.services.reminders import ReminderService
 from bot.services.statement import StatementService
 from bot.services.users import UserService
+from bot.storage.audio import AudioStore
 from bot.storage.conversations import ConversationStore
 from bot.storage.database import Database
 from bot.storage.hours import HoursStore
@@ -100,10 +102,13 @@ def _register_handlers(app: BotApplication) -> None:
     router.route("hours", hours.show_hours)
     router.route("news", news.show_news)
     router.route("reminders", reminders.show_reminders)
+    router.route("listen", listen.show_episodes)
+    router.check_complete()
     # Free text: flows in progress and entries first, a rights question last.
     text_router = fallback.TextRouter(
         [
             organisers.compose_step,
+            listen.title_step,
             organisers.move_step,
             reminders.interpret_text,
             hours.interpret_text,
@@ -136,6 +141,7 @@ def _register_handlers(app: BotApplication) -> None:
         CommandHandler("broadcasts", organisers.broadcasts_command, filters=private),
         CommandHandler("meeting", organisers.meeting_command, filters=private),
         CommandHandler("meetings", organisers.meetings_command, filters=private),
+        CommandHandler("episode", listen.episode_command, filters=private),
         CommandHandler("invite", organisers.invite_command, filters=private),
         # Inline buttons, routed by the codec's action name.
         CallbackQueryHandler(onboarding.on_language, pattern=callbacks.pattern("lang")),
@@ -155,6 +161,9 @@ def _register_handlers(app: BotApplication) -> None:
         CallbackQueryHandler(news.on_rsvp, pattern=callbacks.pattern("rsvp")),
         CallbackQueryHandler(organisers.on_button, pattern=callbacks.pattern("org")),
         CallbackQueryHandler(reminders.on_button, pattern=callbacks.pattern("rem")),
+        CallbackQueryHandler(listen.on_episode, pattern=callbacks.pattern("ep")),
+        CallbackQueryHandler(listen.on_transcript, pattern=callbacks.pattern("ept")),
+        CallbackQueryHandler(listen.on_upload_language, pattern=callbacks.pattern("epl")),
         # Main-menu buttons arrive as text in any language.
         MessageHandler(private & menu.MENU_BUTTON & filters.UpdateType.MESSAGE, router),
         # Fallbacks last: order matters, the first match wins.
@@ -163,8 +172,8 @@ def _register_handlers(app: BotApplication) -> None:
         MessageHandler(private & filters.TEXT, text_router),
         MessageHandler(private & filters.LOCATION, organisers.location_step),
         MessageHandler(
-            private & (filters.PHOTO | filters.VOICE | filters.Document.ALL),
-            fallback.MediaRouter([organisers.media_step]),
+            private & (filters.PHOTO | filters.VOICE | filters.AUDIO | filters.Document.ALL),
+            fallback.MediaRouter([listen.upload_step, organisers.media_step]),
         ),
         MessageHandler(private & ~filters.TEXT, fallback.unsupported_media),
         CallbackQueryHandler(fallback.stale_button),
@@ -200,7 +209,10 @@ def _make_startup(settings: Settings, clock: Clock, start_background: bool) -> A
             meetings=MeetingService(organiser_store, outbox, clock, broadcasts),
             delivery=engine,
             reminders=ReminderService(ReminderStore(db), outbox, clock),
+            audio=AudioStore(db),
+            episodes=[],
         )
+        await services.reload_episodes()
         app.bot_data.services = services
         engine.on_blocked.append(users.mark_blocked)
         engine.on_batch_progress.append(lambda batch: _report(services, batch))

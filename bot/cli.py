@@ -35,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
         action.add_argument("user_id", type=int, help="the person's Telegram user id")
         action.add_argument("role", choices=["organiser", "analyst"])
     admin_sub.add_parser("list", help="everyone with a role (admins come from DWBOT_ADMIN_IDS)")
+    audio = sub.add_parser("audio", help="build the audio episodes from transcripts/recordings")
+    audio_sub = audio.add_subparsers(dest="audio_command", required=True)
+    build = audio_sub.add_parser("build", help="encode episodes whose source changed")
+    build.add_argument("--force", action="store_true", help="encode everything again")
     content = sub.add_parser("content", help="check the rights library or show its coverage")
     content_sub = content.add_subparsers(dest="content_command", required=True)
     content_sub.add_parser("check", help="validate every content file; exit 1 on any problem")
@@ -73,6 +77,14 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         )
     if command == "content":
         return _content(args.content_command)
+    if command == "audio":
+        from bot.services import episodes
+
+        report = episodes.build(force=args.force)
+        print(f"built {len(report.built)}, unchanged {len(report.unchanged)}")
+        for name in report.built:
+            print(f"  built {name}")
+        return 0
     if command == "admin":
         return asyncio.run(_admin(settings, args))
     if command == "telegram":

@@ -35,6 +35,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("broadcasts", N_("Your announcements and their delivery"), Role.ORGANISER),
     Command("meeting", N_("Plan a meeting and invite workers"), Role.ORGANISER),
     Command("meetings", N_("Your meetings and who is coming"), Role.ORGANISER),
+    Command("episode", N_("Add an audio episode you recorded"), Role.ORGANISER),
     Command("invite", N_("Make an invite code for an organiser or analyst"), Role.ADMIN),
 )
 

@@ -12,12 +12,14 @@ from bot.domain.clock import Clock
 from bot.domain.users import User
 from bot.services.content import Library
 from bot.services.delivery import DeliveryEngine
+from bot.services.episodes import Episode, episodes_with_recorded
 from bot.services.handbook import HandbookService
 from bot.services.hours import HoursService
 from bot.services.organisers import BroadcastService, MeetingService, RoleService
 from bot.services.reminders import ReminderService
 from bot.services.statement import StatementService
 from bot.services.users import UserService
+from bot.storage.audio import AudioStore
 from bot.storage.conversations import ConversationStore
 from bot.storage.database import Database
 from bot.storage.organisers import OrganiserStore
@@ -43,6 +45,13 @@ class Services:
     meetings: MeetingService
     delivery: DeliveryEngine
     reminders: ReminderService
+    audio: AudioStore
+    episodes: list[Episode]
+
+    async def reload_episodes(self) -> None:
+        """The shipped catalogue plus the episodes organisers recorded."""
+        self.episodes = episodes_with_recorded(await self.audio.recorded())
+
     statements: StatementService
 
 

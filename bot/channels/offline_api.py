@@ -82,6 +82,9 @@ class OfflineBotAPI:
     def handle(
         self, method: str, params: JSON, files: dict[str, tuple[str, bytes]] | None = None
     ) -> tuple[int, JSON]:
+        # An uploaded file arrives only as a multipart part named after its parameter.
+        for name in files or {}:
+            params.setdefault(name, f"attach://{name}")
         with self._lock:
             self.calls.append((method, params))
             if self.fault is not None and (answer := self.fault(method, params)) is not None:

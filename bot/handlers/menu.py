@@ -88,15 +88,6 @@ async def menu_command(update: Update, context: BotContext) -> None:
     await show_menu(update, context)
 
 
-async def coming_soon(update: Update, context: BotContext) -> None:
-    await send(
-        update,
-        context,
-        _("This part is not ready yet. We are building it and it is coming soon."),
-        main_menu_markup(),
-    )
-
-
 async def help_command(update: Update, context: BotContext) -> None:
     assert update.effective_user is not None
     roles = await context.services.users.roles(update.effective_user.id)
@@ -114,7 +105,7 @@ async def help_command(update: Update, context: BotContext) -> None:
 
 
 class MenuRouter:
-    """Maps menu keys to the feature that answers them; unbuilt features say so honestly."""
+    """Maps menu keys to the feature that answers them."""
 
     def __init__(self) -> None:
         self._actions: dict[str, MenuAction] = {"help": help_command}
@@ -122,8 +113,15 @@ class MenuRouter:
     def route(self, key: str, action: MenuAction) -> None:
         self._actions[key] = action
 
+    def check_complete(self) -> None:
+        """Every main-menu entry must lead somewhere."""
+        missing = {item.key for item in MENU} - set(self._actions)
+        if missing:
+            raise RuntimeError(f"menu entries without a feature: {sorted(missing)}")
+
     async def __call__(self, update: Update, context: BotContext) -> None:
         await current_user(update, context)
         assert update.effective_message is not None
         key = menu_key(update.effective_message.text)
-        await self._actions.get(key or "", coming_soon)(update, context)
+        assert key is not None  # the MENU_BUTTON filter matched it
+        await self._actions[key](update, context)

@@ -1,0 +1,158 @@
+"""Audio for real: generated tones encoded to OGG/Opus and checked (header, duration, size,
+loudness), the shipped episodes, one upload per file, and organisers' recordings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pydub.generators import Sine
+
+from bot import callbacks, i18n
+from bot.i18n import _
+from bot.services import audio, episodes
+from tests.conftest import ADMIN_ID, Harness
+
+
+def tr(locale: str, message: str) -> str:
+    with i18n.using(locale):
+        return _(message)
+
+
+def tone(path: Path, seconds: float, volume_db: float = -30.0) -> Path:
+    """A 440 Hz tone with a second of silence at each end, written as WAV."""
+    from pydub import AudioSegment
+
+    silence = AudioSegment.silent(duration=1000, frame_rate=48_000)
+    beep = Sine(440, sample_rate=48_000).to_audio_segment(duration=seconds * 1000, volume=volume_db)
+    (silence + beep + silence).export(path, format="wav")
+    return path
+
+
+def is_ogg_opus(path: Path) -> bool:
+    head = path.read_bytes()[:128]
+    return head.startswith(b"OggS") and b"OpusHead" in head
+
+
+def test_a_recording_becomes_a_small_loud_enough_voice_note(tmp_path: Path) -> None:
+    parts = audio.process(tone(tmp_path / "in.wav", 20), tmp_path / "out")
+    assert len(parts) == 1
+    part = parts[0]
+    assert is_ogg_opus(part.path)
+    assert part.path.name == "out.ogg"
+    assert abs(part.seconds - 20) < 0.5  # leading and trailing silence trimmed
+    assert part.size < 60_000  # 16 kbit/s: about 2 KB per second
+    assert abs(audio.measure_loudness(part.path)["input_i"] - audio.TARGET_LUFS) <= 2.0
+    decoded = audio.decode(part.path)
+    assert abs(len(decoded) / 1000 - 20) < 0.5 and decoded.channels == 1
+
+
+def test_a_long_recording_is_split_into_parts_under_1_mb(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(audio, "MAX_PART_BYTES", 40_000)  # so a short tone needs parts
+    parts = audio.process(tone(tmp_path / "long.wav", 45), tmp_path / "ep")
+    assert len(parts) >= 2
+    assert [p.path.name for p in parts] == [f"ep-{n}.ogg" for n in range(1, len(parts) + 1)]
+    assert all(is_ogg_opus(p.path) and p.size <= 40_000 for p in parts)
+    assert abs(sum(p.seconds for p in parts) - 45) < 1
+
+
+@pytest.mark.parametrize("content", [b"not audio at all", b"", b"RIFF\x00\x00garbage"])
+def test_what_is_not_audio_is_refused(tmp_path: Path, content: bytes) -> None:
+    from bot.domain.errors import UserFacingError
+
+    source = tmp_path / "bad.bin"
+    source.write_bytes(content)
+    with pytest.raises(UserFacingError):
+        audio.process(source, tmp_path / "bad")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.bin"]  # nothing left behind
+
+
+def test_every_shipped_episode_is_a_valid_voice_note() -> None:
+    shipped = episodes.load()
+    assert {e.id for e in shipped} >= {
+        "contract",
+        "hours",
+        "pay",
+        "termination",
+        "harassment",
+        "help",
+    }
+    for episode in shipped:
+        assert set(episode.languages()) >= {"es", "en", "pt"}, episode.id
+        for language in episode.languages():
+            for part in episode.audio[language]:
+                assert is_ogg_opus(part.path), part.path
+                assert part.path.stat().st_size == part.size <= 1_000_000
+                assert 10 < part.seconds < 600
+
+
+def test_build_is_idempotent(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    (folder / "episode.toml").write_text('id = "demo"\ntopic = "help"\n[titles]\nen = "Demo"\n')
+    (folder / "en.txt").write_text("A recorded voice replaces the synthetic one.\n")
+    tone(folder / "en.wav", 5)  # a human recording is preferred to text-to-speech
+    first = episodes.build(tmp_path)
+    second = episodes.build(tmp_path)
+    assert (first.built, second.built, second.unchanged) == (["demo/en"], [], ["demo/en"])
+    catalogue = json.loads((tmp_path / "catalogue.json").read_text())
+    assert catalogue["episodes"]["demo"]["en"]["parts"][0]["file"] == "en.ogg"
+    (folder / "en.txt").write_text("changed\n")  # the transcript is not the source here
+    assert episodes.build(tmp_path).built == []
+
+
+async def test_listen_uploads_each_file_once(harness: Harness) -> None:
+    await harness.onboard(user_id=901, locale="pt", language_code="pt")
+    await harness.onboard(user_id=902, locale="pt", language_code="pt")
+    replies = await harness.say("🎧 " + tr("pt", "Listen"), user_id=901, language_code="pt")
+    first = replies[-1].buttons[0]
+    assert first[1] == callbacks.encode("ep", "contract", "pt")
+    assert "·" in first[0] and "MB" in first[0]
+    for user in (901, 902):
+        listing = await harness.say("🎧 " + tr("pt", "Listen"), user_id=user, language_code="pt")
+        await harness.chat(user, "pt").press(first[1], listing[-1].message_id)
+    voices = [s for s in harness.api.sent if s.method == "sendVoice"]
+    assert len(voices) == 2
+    assert [bool(v.files) for v in voices] == [True, False]  # uploaded once, then by file_id
+    assert (
+        voices[1].params["voice"]
+        == harness.api.messages[(901, voices[0].message_id)]["voice"]["file_id"]
+    )
+    # The transcript is one tap away.
+    replies = await harness.chat(902, "pt").press(callbacks.encode("ept", "contract", "pt"))
+    assert "Convenção 189" in replies[-1].text
+
+
+async def test_organiser_recording_becomes_a_listed_episode(
+    harness: Harness, tmp_path: Path
+) -> None:
+    await harness.onboard(user_id=ADMIN_ID)  # admins may add episodes
+    chat = harness.chat(ADMIN_ID)
+    await chat.say("/episode")
+    await chat.press(callbacks.encode("epl", "es"))
+    await chat.say("Asamblea de marzo")
+    # A photo is refused politely and the flow waits for audio.
+    replies = await chat.send_update(
+        harness.api.media_update(
+            ADMIN_ID, "document", b"%PDF-1.4 not audio", "es", file_name="x.pdf"
+        )
+    )
+    assert replies[-1].text == tr("es", "That file is not audio I can play, or it is damaged.")
+    recording = tone(tmp_path / "rec.wav", 8, volume_db=-12).read_bytes()
+    replies = await chat.send_update(
+        harness.api.media_update(ADMIN_ID, "audio", recording, "es", file_name="rec.wav")
+    )
+    assert replies[-1].text.startswith("✅")
+    replies = await harness.say("🎧 " + tr("es", "Listen"), user_id=ADMIN_ID)
+    assert any("Asamblea de marzo" in label for label, _d in replies[-1].buttons)
+    stored = list((harness.settings.data_dir / "episodes").glob("*.ogg"))
+    assert len(stored) == 1 and is_ogg_opus(stored[0])
+
+
+async def test_workers_cannot_add_episodes(harness: Harness) -> None:
+    await harness.onboard(user_id=903)
+    replies = await harness.say("/episode", user_id=903)
+    assert replies[-1].text == tr("es", "Sorry, this command is only for union organisers.")
