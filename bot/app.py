@@ -39,6 +39,7 @@ from bot.handlers import (
     reminders,
     rights,
     settings,
+    stats,
 )
 from bot.handlers.common import load_user
 from bot.services.content import Library
@@ -53,6 +54,7 @@ from bot.services.organisers import (
 )
 from bot.services.reminders import ReminderService
 from bot.services.statement import StatementService
+from bot.services.stats import StatsService
 from bot.services.users import UserService
 from bot.storage.audio import AudioStore
 from bot.storage.conversations import ConversationStore
@@ -61,6 +63,7 @@ from bot.storage.hours import HoursStore
 from bot.storage.organisers import OrganiserStore
 from bot.storage.outbox import OutboxStore, OutgoingMessage
 from bot.storage.reminders import ReminderStore
+from bot.storage.stats import StatsStore
 from bot.storage.users import UserStore
 
 log = logging.getLogger(__name__)
@@ -142,6 +145,7 @@ def _register_handlers(app: BotApplication) -> None:
         CommandHandler("meeting", organisers.meeting_command, filters=private),
         CommandHandler("meetings", organisers.meetings_command, filters=private),
         CommandHandler("episode", listen.episode_command, filters=private),
+        CommandHandler("stats", stats.stats_command, filters=private),
         CommandHandler("invite", organisers.invite_command, filters=private),
         # Inline buttons, routed by the codec's action name.
         CallbackQueryHandler(onboarding.on_language, pattern=callbacks.pattern("lang")),
@@ -202,6 +206,7 @@ def _make_startup(settings: Settings, clock: Clock, start_background: bool) -> A
             hours=HoursService(HoursStore(db), library, clock),
             conversations=ConversationStore(db, clock),
             statements=StatementService(library, clock),
+            stats=StatsService(StatsStore(db), library, clock),
             organisers=organiser_store,
             roles=RoleService(organiser_store, clock, users),
             outbox=outbox,

@@ -43,6 +43,23 @@ def build_parser() -> argparse.ArgumentParser:
     content_sub = content.add_subparsers(dest="content_command", required=True)
     content_sub.add_parser("check", help="validate every content file; exit 1 on any problem")
     content_sub.add_parser("stats", help="coverage table: jurisdiction x topic x language")
+    stats = sub.add_parser("stats", help="the anonymous statistics report (as /stats shows it)")
+    stats.add_argument("--country", help="ISO code, e.g. MX (default: every country)")
+    stats.add_argument("--from", dest="start", help="YYYY-MM or YYYY-MM-DD (default: 6 months ago)")
+    stats.add_argument("--to", dest="end", help="YYYY-MM or YYYY-MM-DD (default: today)")
+    stats.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    stats.add_argument("--k", type=int, default=10, help="smallest group published (5 or more)")
+    stats.add_argument(
+        "--epsilon", type=float, default=None, help="add Laplace noise to counts (off by default)"
+    )
+    demo = sub.add_parser("demo-data", help="fill the database with synthetic workers")
+    demo.add_argument("--workers", type=int, default=2_000)
+    demo.add_argument("--entries", type=int, default=40_000)
+    demo.add_argument("--months", type=int, default=6)
+    demo.add_argument("--seed", type=int, default=189)
+    demo.add_argument(
+        "--append", action="store_true", help="add to a database that already has users"
+    )
     return parser
 
 
@@ -87,6 +104,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if command == "admin":
         return asyncio.run(_admin(settings, args))
+    if command == "stats":
+        return asyncio.run(_stats(settings, args))
+    if command == "demo-data":
+        return asyncio.run(_demo_data(settings, args))
     if command == "telegram":
         if not settings.token:
             raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
@@ -122,6 +143,76 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     finally:
         await db.close()
+
+
+async def _stats(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.domain.anonymity import Policy
+    from bot.domain.clock import SystemClock
+    from bot.domain.countries import BY_CODE
+    from bot.services.content import Library
+    from bot.services.stats import StatsService, parse_period
+    from bot.storage.database import Database
+    from bot.storage.stats import StatsStore
+
+    clock = SystemClock()
+    country = args.country.upper() if args.country else None
+    try:
+        if country is not None and country not in BY_CODE:
+            raise ValueError(f"unknown country {args.country!r}; use one of {', '.join(BY_CODE)}")
+        start, end = parse_period(args.start, args.end, clock.now().date())
+        policy = Policy(k=args.k, epsilon=args.epsilon)
+    except ValueError as exc:
+        print(f"dwbot stats: {exc}", file=sys.stderr)
+        return 2
+    db = await Database.open(settings.database_path)
+    try:
+        report = await StatsService(StatsStore(db), Library.load(), clock).report(
+            start, end, country, policy
+        )
+    finally:
+        await db.close()
+    output = {"table": report.to_table, "csv": report.to_csv, "json": report.to_json}
+    sys.stdout.write(output[args.format]())
+    return 0
+
+
+async def _demo_data(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.domain.clock import SystemClock
+    from bot.services import demo_data
+    from bot.storage.database import Database
+    from bot.storage.stats import StatsStore
+
+    if not (1 <= args.workers <= 1_000_000 and 1 <= args.entries <= 50_000_000):
+        print("dwbot demo-data: --workers 1..1000000 and --entries 1..50000000", file=sys.stderr)
+        return 2
+    db = await Database.open(settings.database_path)
+    try:
+        store = StatsStore(db)
+        if await store.has_users() and not args.append:
+            print(
+                f"dwbot demo-data: {settings.database_path} already has users; "
+                "use --append to add synthetic workers beside them",
+                file=sys.stderr,
+            )
+            return 1
+        first_user, first_household = await store.next_demo_ids(demo_data.DEMO_ID_BASE)
+        rows = demo_data.generate(
+            args.workers,
+            args.entries,
+            SystemClock().now().date(),
+            months=args.months,
+            seed=args.seed,
+            first_user=first_user,
+            first_household=first_household,
+        )
+        await store.bulk_load(rows)
+    finally:
+        await db.close()
+    print(
+        f"added {len(rows.users):,} synthetic workers, {len(rows.entries):,} entries and "
+        f"{len(rows.payments):,} payments to {settings.database_path}"
+    )
+    return 0
 
 
 def _content(action: str) -> int:

@@ -36,6 +36,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("meeting", N_("Plan a meeting and invite workers"), Role.ORGANISER),
     Command("meetings", N_("Your meetings and who is coming"), Role.ORGANISER),
     Command("episode", N_("Add an audio episode you recorded"), Role.ORGANISER),
+    Command("stats", N_("Anonymous statistics: summary, chart and CSV"), Role.ANALYST),
     Command("invite", N_("Make an invite code for an organiser or analyst"), Role.ADMIN),
 )
 

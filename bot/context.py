@@ -18,6 +18,7 @@ from bot.services.hours import HoursService
 from bot.services.organisers import BroadcastService, MeetingService, RoleService
 from bot.services.reminders import ReminderService
 from bot.services.statement import StatementService
+from bot.services.stats import StatsService
 from bot.services.users import UserService
 from bot.storage.audio import AudioStore
 from bot.storage.conversations import ConversationStore
@@ -53,6 +54,7 @@ class Services:
         self.episodes = episodes_with_recorded(await self.audio.recorded())
 
     statements: StatementService
+    stats: StatsService
 
 
 class BotData:

@@ -122,6 +122,11 @@ def fmt_number(value: int | float | Decimal) -> str:
     return isolate(babel_numbers.format_decimal(value, locale=_current.get()))
 
 
+def fmt_percent(value: int | float) -> str:
+    """A whole percent (57 -> '57 %' in Spanish, '57%' in English)."""
+    return isolate(babel_numbers.format_percent(value / 100, locale=_current.get()))
+
+
 def fmt_money(amount: Decimal, currency: str) -> str:
     return isolate(babel_numbers.format_currency(amount, currency, locale=_current.get()))
 

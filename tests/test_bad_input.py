@@ -144,7 +144,7 @@ async def test_handler_crash_gets_apology_and_no_traceback(
         raise RuntimeError("secret text the user typed")
 
     monkeypatch.setattr(fallback, "send", broken)
-    replies = await harness.say("hola", user_id=30)
+    replies = await harness.say("zzzz qqqq", user_id=30)
     assert replies[-1].text == tr(
         "es", "Sorry, something went wrong on my side. Your data is safe. Please try again."
     )

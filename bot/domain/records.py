@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -50,6 +51,7 @@ class PaymentEntry:
     updated_at: str
 
 
+@functools.cache
 def currency_exponent(currency: str) -> int:
     """Digits after the decimal point for a currency (CLDR via Babel): MXN 2, JPY 0."""
     from babel.numbers import get_currency_precision

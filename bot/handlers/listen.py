@@ -106,6 +106,8 @@ async def on_episode(update: Update, context: BotContext) -> None:
     for number, part in enumerate(parts, 1):
         caption = f"🎧 {title}" + (f" ({number}/{len(parts)})" if len(parts) > 1 else "")
         await send_voice(context, update.effective_chat.id, part, caption)
+    if user.statistics_consent:
+        await context.services.stats.record_use(user.user_id, "episode", episode.id)
     rows: list[list[Button]] = [
         [(_("📄 Read the transcript"), callbacks.encode("ept", episode.id, language))]
     ]

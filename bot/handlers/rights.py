@@ -127,6 +127,8 @@ async def show_topic(
     help_found = library.get(found.topic.jurisdiction, "help", user.locale)
     text = render_page(found, page, help_found.topic.title if help_found else None)
     await send(update, context, text, inline(_topic_markup(found, page, user, context)))
+    if page == 0 and user.statistics_consent:
+        await context.services.stats.record_use(user.user_id, "topic", topic_id)
 
 
 async def on_sources(update: Update, context: BotContext) -> None:

@@ -55,11 +55,17 @@ class RoleService:
         self.clock = clock
         self.users = users
 
-    async def require(self, user_id: int, *allowed: Role) -> None:
-        """Raise NotAllowed unless the user is an admin or holds one of `allowed`."""
+    async def require(
+        self,
+        user_id: int,
+        *allowed: Role,
+        refusal: str = N_("Sorry, this command is only for union organisers."),
+    ) -> None:
+        """Raise NotAllowed (saying `refusal`) unless the user is an admin or holds one of
+        `allowed`."""
         roles = await self.users.roles(user_id)
         if Role.ADMIN not in roles and not roles & set(allowed):
-            raise NotAllowed(N_("Sorry, this command is only for union organisers."))
+            raise NotAllowed(refusal)
 
     async def invite(self, admin_id: int, role: str) -> str:
         await self.require(admin_id)  # admins only

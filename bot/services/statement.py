@@ -95,7 +95,7 @@ class StatementService:
                     i18n.fmt_duration(entry.worked_minutes),
                     entry.created_at
                     + (
-                        f" ({_('changed')} {entry.updated_at})"
+                        " ({label} {at})".format(label=_("changed"), at=entry.updated_at)
                         if entry.updated_at != entry.created_at
                         else ""
                     ),
@@ -114,7 +114,7 @@ class StatementService:
                     line(
                         f"{i18n.fmt_date(payment.day, 'short')}: "
                         f"{i18n.fmt_money(payment.amount, payment.currency)} {method} "
-                        f"({_('recorded')} {payment.created_at})",
+                        + "({label} {at})".format(label=_("recorded"), at=payment.created_at),
                         8,
                     )
             pdf.ln(2)
@@ -158,7 +158,7 @@ class StatementService:
                     line(f"{label}: {i18n.fmt_number(sourced.value)} h — {sourced.source}", 9)
             if rules.overtime is not None:
                 tiers = ", ".join(f"×{t.multiplier}" for t in rules.overtime.tiers)
-                line(f"{_('Overtime')}: {tiers} — {rules.overtime.source}", 9)
+                line(_("Overtime") + f": {tiers} — {rules.overtime.source}", 9)
             if rules.minimum_wage is not None:
                 wage = rules.minimum_wage
                 line(

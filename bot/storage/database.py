@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,8 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_RE = re.compile(r"^(\d{4})_(\w+)\.sql$")
 
 Row = aiosqlite.Row
+# Positional (?) or named (:name) parameters.
+Params = Sequence[Any] | Mapping[str, Any]
 
 
 class Database:
@@ -26,9 +28,10 @@ class Database:
     with another coroutine's statements on the shared connection.
     """
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, path: Path | None = None) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
+        self._path = path  # None: in memory
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
@@ -38,27 +41,47 @@ class Database:
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA busy_timeout = 5000")
-        db = cls(conn)
+        db = cls(conn, _file_path(path))
         await db.migrate()
         return db
+
+    @asynccontextmanager
+    async def reader(self) -> AsyncIterator[Database]:
+        """A separate read-only connection for long reads (the statistics report), all in one
+        read transaction: they see one snapshot and neither wait for nor hold up the bot's own
+        statements (WAL lets a reader and the writer work at once). In memory, the shared
+        connection."""
+        if self._path is None:
+            yield self
+            return
+        conn = await aiosqlite.connect(
+            self._path.as_uri() + "?mode=ro", uri=True, isolation_level=None
+        )
+        try:
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            await conn.execute("BEGIN")  # one snapshot for every read until the end
+            yield Database(conn, self._path)
+            await conn.execute("COMMIT")
+        finally:
+            await conn.close()
 
     async def close(self) -> None:
         async with self._lock:
             await self._conn.close()
 
-    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         async with self._lock, self._conn.execute(sql, params) as cur:
             return list(await cur.fetchall())
 
-    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         async with self._lock, self._conn.execute(sql, params) as cur:
             return await cur.fetchone()
 
-    async def fetchval(self, sql: str, params: Sequence[Any] = ()) -> Any:
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
 
-    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+    async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement in its own transaction; return the last row id."""
         async with self.transaction() as tx:
             return await tx.execute(sql, params)
@@ -122,24 +145,29 @@ class Transaction:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
-    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+    async def execute(self, sql: str, params: Params = ()) -> int:
         async with self._conn.execute(sql, params) as cur:
             return cur.lastrowid or 0
 
-    async def rowcount(self, sql: str, params: Sequence[Any] = ()) -> int:
+    async def rowcount(self, sql: str, params: Params = ()) -> int:
         async with self._conn.execute(sql, params) as cur:
             return cur.rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         await self._conn.executemany(sql, rows)
 
-    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         async with self._conn.execute(sql, params) as cur:
             return list(await cur.fetchall())
 
-    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         async with self._conn.execute(sql, params) as cur:
             return await cur.fetchone()
+
+
+def _file_path(path: Path | str) -> Path | None:
+    """The database file as an absolute path; None for an in-memory database."""
+    return None if str(path) == ":memory:" else Path(path).resolve()
 
 
 def available_migrations() -> list[tuple[int, str, Path]]:

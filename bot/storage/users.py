@@ -53,12 +53,16 @@ class UserStore:
         )
 
     async def set_consent(self, user_id: int, kind: str, granted: bool, now: str) -> None:
-        await self.db.execute(
-            "INSERT INTO consents (user_id, kind, granted, changed_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (user_id, kind) DO UPDATE SET granted = excluded.granted,"
-            " changed_at = excluded.changed_at",
-            (user_id, kind, int(granted), now),
-        )
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO consents (user_id, kind, granted, changed_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (user_id, kind) DO UPDATE SET granted = excluded.granted,"
+                " changed_at = excluded.changed_at",
+                (user_id, kind, int(granted), now),
+            )
+            if kind == "statistics" and not granted:
+                # What she opened was kept only to be counted; with no consent it goes now.
+                await tx.execute("DELETE FROM usage_events WHERE user_id = ?", (user_id,))
 
     async def roles(self, user_id: int) -> set[Role]:
         rows = await self.db.fetchall("SELECT role FROM roles WHERE user_id = ?", (user_id,))
