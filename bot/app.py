@@ -116,6 +116,7 @@ def _register_handlers(app: BotApplication) -> None:
             reminders.interpret_text,
             hours.interpret_text,
             news.join_tag,
+            menu.small_talk,
             rights.answer_question,
         ]
     )

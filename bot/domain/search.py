@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from bot.domain.small_talk import SMALL_TALK_WORDS
+from bot.domain.text import fold
+
+__all__ = ["STOPWORDS", "allowed_typos", "edit_distance", "fold", "terms"]
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
@@ -27,15 +31,13 @@ STOPWORDS = frozenset(
 )
 
 
-def fold(text: str) -> str:
-    """Lower case without accents: 'Cuántas HORAS' -> 'cuantas horas'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def terms(text: str) -> list[str]:
     """The words of a question worth searching for."""
-    return [w for w in _WORD_RE.findall(fold(text)) if len(w) > 1 and w not in STOPWORDS]
+    return [
+        w
+        for w in _WORD_RE.findall(fold(text))
+        if len(w) > 1 and w not in STOPWORDS and w not in SMALL_TALK_WORDS
+    ]
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:

@@ -28,6 +28,12 @@ def split_message(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
     return parts
 
 
+def fold(text: str) -> str:
+    """Lower case without accents: 'Cuántas HORAS' -> 'cuantas horas'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def has_words(text: str) -> bool:
     """True if the text has at least one letter or digit (not only emoji, marks or spaces)."""
     return any(unicodedata.category(ch)[0] in "LN" for ch in text)

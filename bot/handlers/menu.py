@@ -12,6 +12,7 @@ from telegram.ext import filters
 from bot import i18n
 from bot.commands import visible_commands
 from bot.context import BotContext
+from bot.domain.small_talk import classify
 from bot.handlers.common import current_user, escape, send
 from bot.i18n import N_, _
 
@@ -81,6 +82,19 @@ MENU_BUTTON = MenuButtonFilter(name="MenuButton")
 
 async def show_menu(update: Update, context: BotContext, text: str | None = None) -> None:
     await send(update, context, text or _("Main menu. Tap a button."), main_menu_markup())
+
+
+async def small_talk(update: Update, context: BotContext, text: str) -> bool:
+    """Text router step: a greeting or a thank-you gets a friendly word and the menu."""
+    kind = classify(text)
+    if kind is None:
+        return False
+    if kind == "greeting":
+        reply = _("👋 Hello! Tap a button below, or write your question in your own words.")
+    else:
+        reply = _("😊 You are welcome! I am here whenever you need me.")
+    await show_menu(update, context, reply)
+    return True
 
 
 async def menu_command(update: Update, context: BotContext) -> None:
