@@ -12,6 +12,7 @@ from bot.domain.content import (
     paginate,
     parse_rules,
     parse_topic,
+    to_plain_segments,
     to_telegram_html,
 )
 from bot.services.content import Library
@@ -82,6 +83,8 @@ def test_screens_stay_under_the_limit_and_keep_every_paragraph() -> None:
 
 def test_forced_page_break() -> None:
     assert paginate("uno\n\n---\n\ndos") == ["uno", "dos"]
+    # On paper the screen break is only a gap, never a printed "---".
+    assert to_plain_segments("uno\n---\n- dos") == [("uno", False), ("", False), ("dos", True)]
 
 
 def test_markdown_becomes_safe_telegram_html() -> None:

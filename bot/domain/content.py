@@ -254,6 +254,9 @@ def to_plain_segments(markdown: str) -> list[tuple[str, bool]]:
     lines = []
     for line in markdown.splitlines():
         stripped = line.strip()
+        if stripped == "---":  # a screen break in the chat is a paragraph break on paper
+            lines.append(("", False))
+            continue
         bullet = stripped.startswith(("- ", "* "))
         if bullet:
             stripped = stripped[2:]

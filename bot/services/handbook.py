@@ -23,6 +23,8 @@ from bot.services.content import Found, Library
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 _BODY_SIZE = 10.5
+# Part of the cache key: raise it when the layout changes, so cached PDFs are rebuilt.
+LAYOUT_VERSION = 2
 
 
 class HandbookService:
@@ -32,7 +34,9 @@ class HandbookService:
 
     def path_for(self, jurisdiction: str, locale: str) -> Path:
         fingerprint = self.library.fingerprint(jurisdiction, locale)
-        return self.cache_dir / f"handbook-{jurisdiction}-{locale}-{fingerprint}.pdf"
+        return (
+            self.cache_dir / f"handbook-{jurisdiction}-{locale}-{fingerprint}-v{LAYOUT_VERSION}.pdf"
+        )
 
     def get(self, jurisdiction: str, locale: str, place: str, today: dt.date) -> Path:
         """The cached PDF, built first if the content changed since the last one."""
