@@ -145,3 +145,5 @@ def test_shipped_rules_match_the_countries_the_bot_offers() -> None:
         if country.code != "INT":
             assert rules.country == country.code
             assert rules.timezone == country.timezone
+            # Amounts are compared with the minimum wage only in the same currency.
+            assert rules.currency == country.currency
