@@ -7,7 +7,7 @@ import re
 from bot.domain.small_talk import SMALL_TALK_WORDS
 from bot.domain.text import fold
 
-__all__ = ["STOPWORDS", "allowed_typos", "edit_distance", "fold", "terms"]
+__all__ = ["STOPWORDS", "allowed_typos", "fold", "terms"]
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
@@ -38,25 +38,6 @@ def terms(text: str) -> list[str]:
         for w in _WORD_RE.findall(fold(text))
         if len(w) > 1 and w not in STOPWORDS and w not in SMALL_TALK_WORDS
     ]
-
-
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein distance, giving up (returning limit+1) once it exceeds `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
 
 
 def allowed_typos(word: str) -> int:

@@ -5,11 +5,15 @@ Built once at start from the content library (a few hundred topics: milliseconds
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.domain.search import allowed_typos, edit_distance, terms
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.domain.search import allowed_typos, terms
 
 # bm25 weights for the columns title, summary, keywords, body.
 _WEIGHTS = (8.0, 4.0, 6.0, 1.0)
@@ -46,17 +50,19 @@ class SearchIndex:
         )
         self._db.execute("CREATE VIRTUAL TABLE vocab USING fts5vocab(docs, 'row')")
         self._vocabulary = [row[0] for row in self._db.execute("SELECT term FROM vocab")]
+        self._expand = functools.lru_cache(maxsize=4096)(self._expand_uncached)
 
-    def _expand(self, word: str) -> list[str]:
-        """The word, its prefix form, and indexed words within a small edit distance."""
+    def _expand_uncached(self, word: str) -> tuple[str, ...]:
+        """The word, its prefix form, and indexed words within a small edit distance
+        (optimal string alignment: a swap of two letters is one typo), closest first."""
         limit = allowed_typos(word)
-        close = [
-            term
-            for term in self._vocabulary
-            if term != word and edit_distance(word, term, limit) <= limit
-        ]
+        found = process.extract(
+            word, self._vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=None
+        )
+        close = [term for term, _distance, _index in sorted(found, key=lambda f: (f[1], f[2]))]
+        close = [term for term in close if term != word]
         forms = [f'"{word}"', f'"{word}"*'] if len(word) >= 4 else [f'"{word}"']
-        return forms + [f'"{term}"' for term in close[:8]]
+        return (*forms, *(f'"{term}"' for term in close[:8]))
 
     def search(
         self, question: str, jurisdiction: str, languages: tuple[str, ...], limit: int = 3
