@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+
+import pytest
 
 from bot.storage.database import Database, available_migrations
 
@@ -48,3 +51,21 @@ async def test_every_table_with_personal_data_has_user_id(tmp_path: Path) -> Non
     # audio_uploads: Telegram file ids of our own files; recorded_episodes: union content.
     assert without_user <= {"schema_migrations", "audio_uploads", "recorded_episodes"}
     await db.close()
+
+
+async def test_a_reader_sees_one_snapshot_and_never_blocks_the_bot(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "c.sqlite3")
+    insert = (
+        "INSERT INTO users (user_id, locale, created_at, updated_at) VALUES (?, 'es', 't', 't')"
+    )
+    await db.execute(insert, (1,))
+    try:
+        async with db.reader() as reader:
+            assert await reader.fetchval("SELECT COUNT(*) FROM users") == 1
+            await db.execute(insert, (2,))  # the bot writes while the report reads
+            assert await reader.fetchval("SELECT COUNT(*) FROM users") == 1  # same snapshot
+            with pytest.raises(sqlite3.OperationalError, match="readonly"):
+                await reader.fetchall(insert, (3,))  # the report can never change data
+        assert await db.fetchval("SELECT COUNT(*) FROM users") == 2
+    finally:
+        await db.close()
