@@ -7,6 +7,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,8 +17,11 @@ from bot.channels.loopback_server import LoopbackBotAPIServer
 from bot.channels.offline_api import Sent
 from bot.config import Settings
 from bot.i18n import _
+from bot.services import demo_data
+from bot.storage.stats import StatsStore
 
 TOKEN = "123456789:" + "T" * 35
+ADMIN = 900
 
 
 def tr(locale: str, message: str) -> str:
@@ -29,6 +33,7 @@ class Telegram:
     def __init__(self, server: LoopbackBotAPIServer) -> None:
         self.server = server
         self.api = server.api
+        self.app: Any = None
 
     async def send(self, update: dict, chat_id: int, count: int = 1) -> list[Sent]:
         before = len(self.api.sent_to(chat_id))
@@ -55,6 +60,7 @@ async def telegram(tmp_path: Path) -> AsyncIterator[Telegram]:
             api_base_url=server.base_url,
             api_file_url=server.file_url,
             data_dir=tmp_path / "data",
+            admin_ids=frozenset({ADMIN}),
         )
         app = build_application(settings)
         async with app:
@@ -62,7 +68,9 @@ async def telegram(tmp_path: Path) -> AsyncIterator[Telegram]:
             await app.updater.start_polling(poll_interval=0.0, timeout=1)  # type: ignore[union-attr]
             await app.start()
             try:
-                yield Telegram(server)
+                telegram = Telegram(server)
+                telegram.app = app
+                yield telegram
             finally:
                 await app.updater.stop()  # type: ignore[union-attr]
                 await app.stop()
@@ -89,3 +97,34 @@ async def test_onboarding_over_http(telegram: Telegram, lang: str, country: str)
     assert name == "my-data.json" and f'"country": "{country}"'.encode() in content
     methods = {m for m, _p in telegram.api.calls}
     assert {"getMe", "getUpdates", "setMyCommands", "sendMessage", "sendDocument"} <= methods
+
+
+@pytest.mark.parametrize("lang", ["es", "ar"])
+async def test_statistics_and_small_talk_over_http(telegram: Telegram, lang: str) -> None:
+    """An admin gets the summary, the chart and the CSV as real multipart uploads; a greeting
+    gets the menu; garbage arguments get the usage line in her language."""
+    replies = await telegram.text(ADMIN, "/start", lang, count=2)
+    replies = await telegram.press(ADMIN, callbacks.encode("lang", lang, "o"), replies[-1], lang)
+    replies = await telegram.press(ADMIN, callbacks.encode("country", "MX", "o"), replies[-1], lang)
+    await telegram.press(ADMIN, callbacks.encode("privacy_done", "o"), replies[-1], lang)
+    services = telegram.app.bot_data.services
+    today = services.clock.now().date()
+    await StatsStore(services.db).bulk_load(demo_data.generate(300, 4000, today, months=3))
+
+    greeting = "hola" if lang == "es" else "مرحبا"
+    replies = await telegram.text(ADMIN, greeting, lang)
+    assert replies[-1].text == tr(
+        lang, "👋 Hello! Tap a button below, or write your question in your own words."
+    )
+    replies = await telegram.text(ADMIN, "/stats MX 3", lang, count=3)
+    assert [r.method for r in replies] == ["sendMessage", "sendPhoto", "sendDocument"]
+    with i18n.using(lang):
+        assert i18n.country_name("MX") in replies[0].text
+    assert next(iter(replies[1].files.values()))[1].startswith(b"\x89PNG")
+    name, content = next(iter(replies[2].files.values()))
+    assert name.endswith("-MX.csv") and content.startswith(b"section,country")
+    replies = await telegram.text(ADMIN, "/stats ¿¿ " + "x" * 3000, lang)
+    assert replies[-1].text == tr(
+        lang,
+        "Write /stats, or add a country code and a number of months, for example: /stats MX 12",
+    )
