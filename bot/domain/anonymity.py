@@ -21,6 +21,7 @@ The rules, in order (README, "Anonymous statistics"):
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import random
 from collections.abc import Iterable, Mapping
@@ -54,13 +55,16 @@ def quarter_of(month: str) -> str:
     return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
 
 
+def period_start(period: str) -> dt.date:
+    """The first day of a month ('2026-05') or a quarter ('2026-Q2')."""
+    if "Q" in period:
+        return dt.date(int(period[:4]), (int(period[-1]) - 1) * 3 + 1, 1)
+    return dt.date.fromisoformat(f"{period}-01")
+
+
 def choose_granularity(month_counts: Mapping[str, int], k: int) -> str:
     """'month' if every month with anyone in it is large enough, else 'quarter'."""
     return "month" if all(n >= k for n in month_counts.values() if n > 0) else "quarter"
-
-
-def small(n: int, k: int) -> bool:
-    return 0 < n < k
 
 
 def hidden_total(parts: Iterable[tuple[int, bool]], k: int) -> bool:

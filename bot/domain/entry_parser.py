@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from bot.domain.text import fold
 
 MAX_AMOUNT = Decimal(10_000_000)
 
@@ -45,11 +46,6 @@ class ParsedPayment:
     day: dt.date
     method: str | None = None  # "cash" | "transfer"
     note: str | None = None
-
-
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 # ---- questions -----------------------------------------------------------------------------

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.domain.small_talk import SMALL_TALK_WORDS
-from bot.domain.text import fold
+from bot.domain.text import fold, words
 
 __all__ = ["STOPWORDS", "allowed_typos", "fold", "terms"]
-
-_WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 # Words too common to say anything about the topic (folded: no accents).
 STOPWORDS = frozenset(
@@ -34,9 +30,7 @@ STOPWORDS = frozenset(
 def terms(text: str) -> list[str]:
     """The words of a question worth searching for."""
     return [
-        w
-        for w in _WORD_RE.findall(fold(text))
-        if len(w) > 1 and w not in STOPWORDS and w not in SMALL_TALK_WORDS
+        w for w in words(text) if len(w) > 1 and w not in STOPWORDS and w not in SMALL_TALK_WORDS
     ]
 
 

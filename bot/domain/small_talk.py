@@ -3,11 +3,7 @@ answer and the menu instead of a rights search."""
 
 from __future__ import annotations
 
-import re
-
-from bot.domain.text import fold
-
-_WORD_RE = re.compile(r"\w+", re.UNICODE)
+from bot.domain.text import fold, words
 
 
 def _folded(words: str) -> frozenset[str]:
@@ -40,25 +36,21 @@ _THANKS_FILLER = _folded(
 SMALL_TALK_WORDS = _HELLO | _THANKS_CORE
 
 
-def _words(text: str) -> list[str]:
-    return _WORD_RE.findall(fold(text))
-
-
-def _is(words: list[str], core: frozenset[str], filler: frozenset[str]) -> bool:
+def _is(found: list[str], core: frozenset[str], filler: frozenset[str]) -> bool:
     return (
-        0 < len(words) <= 6
-        and all(w in core or w in filler for w in words)
-        and any(w in core for w in words)
+        0 < len(found) <= 6
+        and all(w in core or w in filler for w in found)
+        and any(w in core for w in found)
     )
 
 
 def classify(text: str) -> str | None:
     """'greeting', 'thanks' or None."""
-    words = _words(text)
-    if _is(words, _THANKS_CORE, _THANKS_FILLER):
+    found = words(text)
+    if _is(found, _THANKS_CORE, _THANKS_FILLER):
         return "thanks"
-    if _is(words, _GREETING_CORE, _GREETING_FILLER) and (
-        len(words) > 1 or words[0] in _HELLO  # "tarde" alone is not a greeting
+    if _is(found, _GREETING_CORE, _GREETING_FILLER) and (
+        len(found) > 1 or found[0] in _HELLO  # "tarde" alone is not a greeting
     ):
         return "greeting"
     return None

@@ -153,11 +153,8 @@ def worker_periods(
     last_key: tuple[int, int] | None = None
     week_minutes = 0
     wp: WorkerPeriod | None = None
-    month_of: dict[int, str] = {}
     for user_id, week, household_id, minutes, days in work:
-        month = month_of.get(week)
-        if month is None:
-            month = month_of[week] = week_month(week)
+        month = week_month(week)
         if (user_id, week) != last_key:
             if wp is not None:
                 wp.max_week_minutes = max(wp.max_week_minutes, week_minutes)

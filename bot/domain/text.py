@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 TELEGRAM_TEXT_LIMIT = 4096
 MAX_INPUT_CHARS = 4000  # longer user messages are refused politely
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 
 def split_message(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
@@ -32,6 +34,11 @@ def fold(text: str) -> str:
     """Lower case without accents: 'Cuántas HORAS' -> 'cuantas horas'."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text: 'Hola, ¿cuántas?' -> ['hola', 'cuantas']."""
+    return _WORD_RE.findall(fold(text))
 
 
 def has_words(text: str) -> bool:

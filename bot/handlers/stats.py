@@ -11,6 +11,7 @@ from telegram import InputFile, Update
 
 from bot import i18n
 from bot.context import BotContext
+from bot.domain.anonymity import period_start
 from bot.domain.clock import iso
 from bot.domain.countries import BY_CODE, OTHER
 from bot.domain.errors import UserFacingError
@@ -51,11 +52,7 @@ def parse_args(args: list[str], today: dt.date) -> tuple[str | None, dt.date, dt
 
 def period_label(period: str) -> str:
     """'2026-05' -> 'May 2026' and '2026-Q2' -> 'Q2 2026', in the current language."""
-    if "Q" in period:
-        year, quarter = int(period[:4]), int(period[-1])
-        first = dt.date(year, (quarter - 1) * 3 + 1, 1)
-        return i18n.fmt_date(first, "QQQ y")
-    return i18n.fmt_date(dt.date.fromisoformat(f"{period}-01"), "LLLL y")
+    return i18n.fmt_date(period_start(period), "QQQ y" if "Q" in period else "LLLL y")
 
 
 def place_name(code: str) -> str:

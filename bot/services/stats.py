@@ -19,6 +19,7 @@ from bot.domain.anonymity import (
     Rounder,
     choose_granularity,
     hidden_total,
+    period_start,
     quarter_of,
     subset_publishable,
 )
@@ -203,13 +204,8 @@ class StatsService:
         rules = self._rules(code)
         if rules is None or rules.minimum_wage is None:
             return None
-        first = (
-            dt.date.fromisoformat(f"{period}-01")
-            if "Q" not in period
-            else dt.date(int(period[:4]), (int(period[-1]) - 1) * 3 + 1, 1)
-        )
         wage = rules.minimum_wage
-        if wage.effective > first:
+        if wage.effective > period_start(period):
             return None
         agreement = Agreement(wage.amount, wage.unit, rules.currency or "")
         return float(ordinary_hourly_value(agreement, rules))
@@ -258,15 +254,8 @@ class StatsService:
             )
             for code in countries
         }
-        granularity[ALL] = (
-            "month"
-            if all(g == "month" for g in granularity.values())
-            and choose_granularity(
-                {p: len(v) for (c, g, p), v in cells["month"].items() if c == ALL}, k
-            )
-            == "month"
-            else "quarter"
-        )
+        # Every country by month means every month of the total is large enough too.
+        granularity[ALL] = "month" if all(g == "month" for g in granularity.values()) else "quarter"
 
         if "quarter" in granularity.values():  # folded only when some place needs it
             cells["quarter"] = grouped(to_quarters(by_month))

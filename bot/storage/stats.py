@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.domain.records import currency_exponent
 from bot.domain.statistics import Household
-from bot.storage.database import Database
+from bot.storage.database import Database, Row
 
 # The workers who count, as a CTE every query starts with.
 _WHO = """
@@ -44,6 +44,21 @@ class StatsStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    async def _among_who(
+        self,
+        sql: str,
+        country: str | None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+    ) -> list[Row]:
+        """`sql` run after the `who` CTE, with :country, :start and :end bound."""
+        params = {
+            "country": country,
+            "start": start.isoformat() if start else None,
+            "end": end.isoformat() if end else None,
+        }
+        return await self.db.fetchall(f"WITH {_WHO} {sql}", params)
+
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[StatsStore]:
         """This store on a read-only connection of its own, in one read transaction: every
@@ -56,16 +71,17 @@ class StatsStore:
     ) -> list[tuple[int, int, int, int, int]]:
         """(user_id, week, household id, minutes, distinct days) per worker, week and household,
         in one ordered pass over the week index (see migration 0007)."""
-        rows = await self.db.fetchall(
-            f"""
-            WITH {_WHO}
+        rows = await self._among_who(
+            """
             SELECT user_id, week, employer_id, SUM(worked_minutes), COUNT(DISTINCT day)
             FROM work_entries INDEXED BY work_entries_by_week
             WHERE day BETWEEN :start AND :end AND deleted_at IS NULL
               AND user_id IN (SELECT user_id FROM who)
             GROUP BY user_id, week, employer_id
             """,
-            {"start": start.isoformat(), "end": end.isoformat(), "country": country},
+            country,
+            start,
+            end,
         )
         return [tuple(r) for r in rows]
 
@@ -73,9 +89,8 @@ class StatsStore:
         self, start: dt.date, end: dt.date, country: str | None
     ) -> list[tuple[int, int, int, float]]:
         """(user_id, week, household id, amount) of payments in the household's currency."""
-        rows = await self.db.fetchall(
-            f"""
-            WITH {_WHO}
+        rows = await self._among_who(
+            """
             SELECT p.user_id, CAST(julianday(p.day) + 0.5 AS INTEGER) / 7 AS week,
                    p.employer_id, SUM(p.amount_minor), p.currency
             FROM payments p
@@ -84,31 +99,29 @@ class StatsStore:
             WHERE p.deleted_at IS NULL AND p.day BETWEEN :start AND :end
             GROUP BY p.user_id, week, p.employer_id
             """,
-            {"start": start.isoformat(), "end": end.isoformat(), "country": country},
+            country,
+            start,
+            end,
         )
         return [(r[0], r[1], r[2], r[3] / 10 ** currency_exponent(r[4])) for r in rows]
 
     async def countries(self, country: str | None) -> dict[int, str]:
-        rows = await self.db.fetchall(
-            f"WITH {_WHO} SELECT user_id, country FROM who", {"country": country}
-        )
+        rows = await self._among_who("SELECT user_id, country FROM who", country)
         return {r[0]: r[1] for r in rows}
 
     async def households(self, country: str | None) -> dict[int, Household]:
-        rows = await self.db.fetchall(
-            f"""
-            WITH {_WHO}
+        rows = await self._among_who(
+            """
             SELECT e.id, e.pay_minor, e.pay_unit, e.currency
             FROM employers e JOIN who USING (user_id)
             """,
-            {"country": country},
+            country,
         )
         return {r[0]: Household(r[1] / 10 ** currency_exponent(r[3]), r[2], r[3]) for r in rows}
 
     async def tags(self, country: str | None) -> dict[int, tuple[str, ...]]:
-        rows = await self.db.fetchall(
-            f"WITH {_WHO} SELECT t.user_id, t.tag FROM user_tags t JOIN who USING (user_id)",
-            {"country": country},
+        rows = await self._among_who(
+            "SELECT t.user_id, t.tag FROM user_tags t JOIN who USING (user_id)", country
         )
         tags: dict[int, list[str]] = {}
         for user_id, tag in rows:
@@ -119,15 +132,16 @@ class StatsStore:
         self, start: dt.date, end: dt.date, country: str | None
     ) -> list[tuple[str, str, str, int]]:
         """(country, kind, item, distinct workers) over the whole period."""
-        rows = await self.db.fetchall(
-            f"""
-            WITH {_WHO}
+        rows = await self._among_who(
+            """
             SELECT who.country, e.kind, e.item, COUNT(DISTINCT e.user_id)
             FROM usage_events e JOIN who USING (user_id)
-            WHERE e.month BETWEEN :start AND :end
+            WHERE e.month BETWEEN substr(:start, 1, 7) AND substr(:end, 1, 7)
             GROUP BY who.country, e.kind, e.item
             """,
-            {"start": start.isoformat()[:7], "end": end.isoformat()[:7], "country": country},
+            country,
+            start,
+            end,
         )
         return [(r[0], r[1], r[2], r[3]) for r in rows]
 
@@ -137,9 +151,8 @@ class StatsStore:
         """(user_id, country, month of the meeting, 1 if she said she is going) per invitation
         delivered; a worker invited to several meetings in a month counts once, going if she
         said so to any of them."""
-        rows = await self.db.fetchall(
-            f"""
-            WITH {_WHO}
+        rows = await self._among_who(
+            """
             SELECT o.user_id, who.country, substr(m.starts_at, 1, 7) AS month,
                    MAX(COALESCE(r.answer = 'going', 0)) AS going
             FROM outbox o
@@ -151,7 +164,9 @@ class StatsStore:
               AND substr(m.starts_at, 1, 10) BETWEEN :start AND :end
             GROUP BY o.user_id, month
             """,
-            {"start": start.isoformat(), "end": end.isoformat(), "country": country},
+            country,
+            start,
+            end,
         )
         return [(r[0], r[1], r[2], r[3]) for r in rows]
 
