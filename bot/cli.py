@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import logging
 import sys
 from collections.abc import Sequence
@@ -224,8 +225,15 @@ def _content(action: str) -> int:
         problems = library.check()
         for problem in problems:
             print(problem)
+        # A figure that expires soon is a warning, not a failure: its successor is not out yet.
+        warnings = library.expiring(dt.date.today())
+        for warning in warnings:
+            print(f"warning: {warning}")
         topics, rules = len(library.topics), len(library.rules)
-        print(f"{topics} topic files, {rules} rules files, {len(problems)} problems")
+        print(
+            f"{topics} topic files, {rules} rules files, {len(problems)} problems,"
+            f" {len(warnings)} warnings"
+        )
         return 1 if problems else 0
     print(f"{'jurisdiction':<12} {'topic':<16} " + " ".join(f"{lang:>3}" for lang in LANGUAGES))
     for jurisdiction, topic, present in library.coverage():

@@ -135,6 +135,11 @@ def fmt_date(value: dt.date, fmt: str = "medium") -> str:
     return isolate(babel_dates.format_date(value, format=fmt, locale=_current.get()))
 
 
+def fmt_month(value: dt.date) -> str:
+    """'marzo de 2026', 'March 2026': a month and its year, in the current language."""
+    return isolate(babel_dates.format_skeleton("yMMM", value, locale=_current.get()))
+
+
 def fmt_time(value: dt.time | dt.datetime, fmt: str = "short") -> str:
     return isolate(babel_dates.format_time(value, format=fmt, locale=_current.get()))
 

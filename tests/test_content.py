@@ -10,11 +10,11 @@ import pytest
 from bot.domain.content import (
     ContentError,
     paginate,
-    parse_rules,
     parse_topic,
     to_plain_segments,
     to_telegram_html,
 )
+from bot.domain.rules import parse_rules
 from bot.services.content import Library
 
 GOOD = """+++
@@ -120,8 +120,9 @@ period = "day"
 multiplier = "1.35"
 """
     )
-    assert rules.overtime is not None
-    assert [t.multiplier for t in rules.overtime.tiers] == [Decimal("1.25"), Decimal("1.35")]
+    overtime = rules.on(dt.date(2026, 1, 1)).overtime
+    assert overtime is not None
+    assert [t.multiplier for t in overtime.tiers] == [Decimal("1.25"), Decimal("1.35")]
     with pytest.raises(ContentError) as raised:
         parse_rules(
             'jurisdiction = "peru"\ncountry = "PE"\nname = "P"\nreviewed = 2026-01-01\n'

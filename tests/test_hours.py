@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal as D
 
 from bot import callbacks, i18n
 from bot.i18n import _
@@ -17,13 +18,20 @@ def tr(locale: str, message: str) -> str:
 
 
 async def add_household(
-    harness: Harness, user_id: int, name: str, unit: str, amount: str, locale: str = "es"
-) -> None:
+    harness: Harness,
+    user_id: int,
+    name: str,
+    unit: str,
+    amount: str,
+    locale: str = "es",
+    since: str = "20260301",
+) -> list:
     chat = harness.chat(user_id)
     await chat.say(name)
     await chat.press(callbacks.encode("h", "unit", unit))
     await chat.say(amount)
     await chat.press(callbacks.encode("h", "livein", 0))
+    return await chat.press(callbacks.encode("h", "date", "n", since))
 
 
 async def test_first_visit_asks_for_consent_then_a_household(harness: Harness) -> None:
@@ -41,7 +49,8 @@ async def test_first_visit_asks_for_consent_then_a_household(harness: Harness) -
     ]
     await chat.press(callbacks.encode("h", "unit", "day"))
     await chat.say("400")
-    replies = await chat.press(callbacks.encode("h", "livein", 0))
+    await chat.press(callbacks.encode("h", "livein", 0))
+    replies = await chat.press(callbacks.encode("h", "date", "n", "20260301"))
     assert "Casa Azul" in replies[0].text and "400" in replies[0].text
     row = await harness.db.fetchone("SELECT nickname, pay_minor, pay_unit, currency FROM employers")
     assert tuple(row) == ("Casa Azul", 40000, "day", "MXN")
@@ -87,11 +96,18 @@ async def test_impossible_and_ambiguous_entries(harness: Harness) -> None:
     assert replies[-1].text.startswith(tr("es", "Did you mean: {entry}?").split("{")[0])
     replies = await chat.press(callbacks.encode("h", "ok"))
     assert await harness.db.fetchval("SELECT worked_minutes FROM work_entries") == 480
-    replies = await chat.say("10:00-12:00")  # overlaps the 9-17 just saved
-    assert replies[-1].text.startswith(
-        tr("es", "Those hours overlap with hours you already logged on {day}.").split("{")[0]
-    )
+    replies = await chat.say("10:00-12:00")  # overlaps the 9-17 just saved: she chooses
+    assert [d for _l, d in replies[-1].buttons] == [
+        callbacks.encode("h", "ovl", 1),
+        callbacks.encode("h", "no"),
+    ]
     assert await harness.db.fetchval("SELECT COUNT(*) FROM work_entries") == 1
+    await chat.press(callbacks.encode("h", "ovl", 1))  # replace the 9-17 with 10-12
+    await chat.press(callbacks.encode("h", "ovl", 1))  # a double tap changes nothing
+    live = await harness.db.fetchall(
+        "SELECT worked_minutes FROM work_entries WHERE deleted_at IS NULL"
+    )
+    assert [r[0] for r in live] == [120]
 
 
 async def test_clock_in_and_out_survives_a_restart(harness: Harness, clock: FakeClock) -> None:
@@ -177,3 +193,41 @@ async def test_records_need_consent(harness: Harness) -> None:
     # Without consent nothing is stored; the text is not taken as an entry.
     assert await harness.db.fetchval("SELECT COUNT(*) FROM work_entries") == 0
     assert replies
+
+
+async def test_started_last_month_statement_and_end_of_job_by_taps(
+    harness: Harness, clock: FakeClock
+) -> None:
+    # Spain, monthly 1,200 EUR since 1 February 2026; today is 10 March 2026 (Madrid).
+    for user_id, locale in ((71, "es"), (72, "ar")):
+        await harness.onboard(user_id=user_id, locale=locale, country="ES")
+        chat = harness.chat(user_id)
+        await chat.say("/hours")
+        await chat.say("Casa")
+        await chat.press(callbacks.encode("h", "unit", "month"))
+        await chat.say("1200")
+        await chat.press(callbacks.encode("h", "livein", 1))
+        replies = await chat.press(callbacks.encode("h", "date", "n", "20260201"))
+        again = await chat.press(callbacks.encode("h", "date", "n", "20260201"))  # double tap
+        count = await harness.db.fetchval(
+            "SELECT COUNT(*) FROM employers WHERE user_id = ?", (user_id,)
+        )
+        assert count == 1 and again  # a polite answer, and still one household
+        await chat.say("me pagaron 1200 el 28 de febrero" if locale == "es" else "paid 1200")
+        replies = await chat.say("/hours")
+        with i18n.using(locale):
+            # February whole (1,200) + 10 of March's 31 days (387.10) = 1,587.10 earned.
+            earned = i18n.fmt_money(D("1587.10"), "EUR")
+            assert earned in replies[-1].text, replies[-1].text
+            assert "-" not in i18n.fmt_money(D("387.10"), "EUR")
+        replies = await chat.press(callbacks.encode("h", "end"))
+        replies = await chat.press(
+            callbacks.encode("h", "endr", 1 if locale == "es" else 2, "desist")
+        )
+        replies = await chat.press(callbacks.encode("h", "date", "e", "20260310"))
+        with i18n.using(locale):
+            assert (
+                "RD 1620/2011, art. 11.2" in replies[-1].text
+                or "Real Decreto 1620/2011, art. 11.2" in replies[-1].text
+            )
+            assert _("Not included here:") in replies[-1].text

@@ -239,6 +239,7 @@ async def test_log_usual_hours_from_the_reminder(harness: Harness) -> None:
     await chat.press(callbacks.encode("h", "unit", "hour"))
     await chat.say("50")
     await chat.press(callbacks.encode("h", "livein", 0))
+    await chat.press(callbacks.encode("h", "date", "n", "20260301"))
     await chat.say("ayer de 8 a 14")  # the first shift with times becomes the usual schedule
     replies = await chat.press(callbacks.encode("rem", "usual"))
     assert "6 h" in replies[-1].text

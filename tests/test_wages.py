@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain.content import (
+from bot.domain.rules import (
     MinimumWage,
     Overtime,
     OvertimeTier,
@@ -41,7 +41,7 @@ MEXICO = Rules(
         "LFT, arts. 66-68",
         LFT,
     ),
-    minimum_wage=MinimumWage(D("300.00"), "day", dt.date(2026, 1, 1), "test", LFT),
+    minimum_wages=(MinimumWage(D("300.00"), "day", dt.date(2026, 1, 1), "test", LFT),),
 )
 SPAIN = Rules(
     jurisdiction="spain",
@@ -53,7 +53,9 @@ SPAIN = Rules(
     weekly_hours=Sourced(D(40), "RD 1620/2011, art. 9.1", "https://www.boe.es"),
     weekly_rest=Sourced(D(36), "RD 1620/2011, art. 9.5", "https://www.boe.es"),
     overtime=Overtime("week", (OvertimeTier(D(1), "week"),), "ET, art. 35", "https://www.boe.es"),
-    minimum_wage=MinimumWage(D("9.00"), "hour", dt.date(2026, 1, 1), "test", "https://www.boe.es"),
+    minimum_wages=(
+        MinimumWage(D("9.00"), "hour", dt.date(2026, 1, 1), "test", "https://www.boe.es"),
+    ),
 )
 MARCH = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
 
@@ -77,7 +79,7 @@ def test_mexican_live_out_worker_paid_per_day() -> None:
     )
     payments = [Payment(dt.date(2026, 3, d), D("2400")) for d in (7, 14, 21, 28)]
     summary = summarise(
-        work, payments, Agreement(D("400"), "day", "MXN"), MEXICO, *MARCH, tz=MEXICO_CITY
+        work, payments, Agreement.simple(D("400"), "day", "MXN"), MEXICO, *MARCH, tz=MEXICO_CITY
     )
     # By hand: 5 Mon + 5 Tue + 4 Wed + 4 Thu + 4 Fri + 4 Sat = 26 days; 5 Sundays off.
     assert (summary.days_worked, summary.rest_days) == (26, 5)
@@ -102,7 +104,7 @@ def test_mexican_overtime_beyond_nine_hours_a_week_is_triple() -> None:
     summary = summarise(
         work,
         [],
-        Agreement(D("400"), "day", "MXN"),
+        Agreement.simple(D("400"), "day", "MXN"),
         MEXICO,
         dt.date(2026, 3, 2),
         dt.date(2026, 3, 8),
@@ -122,7 +124,7 @@ def test_spanish_hourly_worker() -> None:
     summary = summarise(
         work,
         [Payment(dt.date(2026, 3, 31), D("1000"))],
-        Agreement(D("10.00"), "hour", "EUR"),
+        Agreement.simple(D("10.00"), "hour", "EUR"),
         SPAIN,
         *MARCH,
         tz=MADRID,
@@ -139,7 +141,9 @@ def test_spanish_hourly_worker() -> None:
 
 def test_pay_below_minimum_wage_is_flagged_with_its_source() -> None:
     work = month_of({0: (9, 13)}, MADRID)
-    summary = summarise(work, [], Agreement(D("8.00"), "hour", "EUR"), SPAIN, *MARCH, tz=MADRID)
+    summary = summarise(
+        work, [], Agreement.simple(D("8.00"), "hour", "EUR"), SPAIN, *MARCH, tz=MADRID
+    )
     (warning,) = [w for w in summary.warnings if w.code == "below_minimum_wage"]
     assert warning.details == {
         "agreed": D("8.00"),
@@ -152,7 +156,9 @@ def test_pay_below_minimum_wage_is_flagged_with_its_source() -> None:
 
 def test_seven_days_without_rest_is_flagged() -> None:
     work = month_of(dict.fromkeys(range(7), (9, 17)), MEXICO_CITY)
-    summary = summarise(work, [], Agreement(D("400"), "day", "MXN"), MEXICO, *MARCH, tz=MEXICO_CITY)
+    summary = summarise(
+        work, [], Agreement.simple(D("400"), "day", "MXN"), MEXICO, *MARCH, tz=MEXICO_CITY
+    )
     rest = [w for w in summary.warnings if w.code == "no_weekly_rest"]
     assert [w.details["week_start"] for w in rest] == [dt.date(2026, 3, d) for d in (2, 9, 16, 23)]
     assert rest[0].source == "LFT, art. 336"
@@ -162,7 +168,7 @@ def test_monthly_salary_is_prorated_by_day() -> None:
     summary = summarise(
         [],
         [],
-        Agreement(D("6000"), "month", "MXN"),
+        Agreement.simple(D("6000"), "month", "MXN"),
         MEXICO,
         dt.date(2026, 2, 1),
         dt.date(2026, 2, 14),
@@ -182,7 +188,7 @@ def test_night_shift_across_dst_change_counts_real_hours() -> None:
 
 def test_no_rules_no_warnings_and_no_overtime() -> None:
     work = month_of({0: (6, 22)}, MADRID)
-    summary = summarise(work, [], Agreement(D("10"), "hour", "EUR"), None, *MARCH)
+    summary = summarise(work, [], Agreement.simple(D("10"), "hour", "EUR"), None, *MARCH)
     assert (summary.warnings, summary.overtime_minutes) == ((), 0)
 
 
@@ -194,7 +200,7 @@ entries = st.lists(
 )
 START = dt.date(2026, 3, 2)  # a Monday
 agreements = st.sampled_from(
-    [Agreement(D("12.50"), "hour", "EUR"), Agreement(D("400"), "day", "MXN")]
+    [Agreement.simple(D("12.50"), "hour", "EUR"), Agreement.simple(D("400"), "day", "MXN")]
 )
 rules = st.sampled_from([MEXICO, SPAIN, None])
 

@@ -22,6 +22,29 @@ class Employer:
     created_at: str
     usual_start: dt.time | None = None
     usual_end: dt.time | None = None
+    started_on: dt.date | None = None  # local date she started working there
+    terms: tuple[PayTerms, ...] = ()  # pay from a date, oldest first
+
+
+@dataclass(frozen=True)
+class PayTerms:
+    """Pay agreed with a household from a date (a raise, a change from hourly to monthly)."""
+
+    starts: dt.date
+    pay: Decimal
+    pay_unit: str
+    currency: str
+    live_in: bool
+
+
+@dataclass(frozen=True)
+class JobEnding:
+    """What she told the end-of-contract calculator about how the job ended."""
+
+    employer_id: int
+    reason: str
+    ended_on: dt.date
+    vacation_taken: int | None
 
 
 @dataclass(frozen=True)

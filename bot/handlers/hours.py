@@ -7,14 +7,16 @@ database, so a restart in the middle loses nothing.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from telegram import InputFile, Update
 
-from bot import callbacks
+from bot import callbacks, i18n
 from bot.context import BotContext
+from bot.domain.dates import parse_date
 from bot.domain.entry_parser import (
     ParsedPayment,
     ParsedShift,
@@ -23,15 +25,33 @@ from bot.domain.entry_parser import (
     parse_shift,
 )
 from bot.domain.errors import UserFacingError
-from bot.domain.records import PAY_UNITS, Employer
+from bot.domain.records import PAY_UNITS, Employer, JobEnding
+from bot.domain.settlement import REASONS, Settlement
 from bot.domain.users import Consent, User
 from bot.domain.wages import Summary
 from bot.handlers.common import Button, answer_callback, current_user, escape, inline, send
 from bot.i18n import N_, _, fmt_date, fmt_duration, fmt_money, fmt_time, ngettext
-from bot.services.hours import HoursService, Period, parse_amount, validate_nickname
-from bot.services.wording import per_unit, render_warning
+from bot.services.hours import (
+    HoursService,
+    NeedsChoice,
+    Period,
+    agreement_of,
+    parse_amount,
+    validate_nickname,
+)
+from bot.services.wording import (
+    ending_reason,
+    per_unit,
+    render_note,
+    render_part,
+    render_settlement,
+    render_warning,
+)
 
 ENTRY, EMPLOYER, PAYMENT_AMOUNT, EDIT = "entry", "employer", "payment_amount", "edit"
+TERMS, ENDING = "terms", "ending"
+# Buttons that record something: a second press of the same button changes nothing.
+RECORDING = frozenset({"date", "emp", "ok", "mvs", "ovl", "vac", "livein"})
 UNIT_LABELS = {
     "hour": N_("Per hour"),
     "day": N_("Per day"),
@@ -50,6 +70,11 @@ PARSE_ERRORS = {
     "zero_duration": N_("That adds up to no time worked. Please check the hours."),
     "break_too_long": N_("The break is longer than the work. Please check it."),
     "bad_amount": N_("Please write the amount as a number, for example: 1500"),
+    "negative": N_("Hours cannot be negative. Please write the hours you worked."),
+    "bad_time": N_("That is not a time of day. Please write times from 0:00 to 23:59."),
+    "not_understood": N_(
+        "I could not read that entry. Please write it with digits, for example: 8h or 9-17"
+    ),
 }
 
 
@@ -83,19 +108,20 @@ async def show_hours(update: Update, context: BotContext) -> None:
         return
     today = service.today(user)
     week = await service.summaries(user, Period.named("week", today))
-    month = await service.summaries(user, Period.named("month", today))
+    overall = await service.since_start(user)
     lines = [_("🕒 <b>Hours & pay</b>")]
-    for weekly, monthly in zip(week, month, strict=True):
+    for weekly, total in zip(week, overall, strict=True):
         employer = weekly.employer
         lines += [
             "",
             f"🏠 <b>{escape(employer.nickname)}</b>",
             _("This week: {hours} worked").format(hours=fmt_duration(weekly.summary.minutes)),
-            _("This month: {due} earned, {paid} paid, {balance} owed").format(
-                due=fmt_money(monthly.summary.due, employer.currency),
-                paid=fmt_money(monthly.summary.paid, employer.currency),
-                balance=fmt_money(max(monthly.summary.balance, Decimal(0)), employer.currency),
+            _("Since {start}: {due} earned, {paid} paid").format(
+                start=fmt_date(agreement_of(employer).starts),
+                due=fmt_money(total.summary.due, employer.currency),
+                paid=fmt_money(total.summary.paid, employer.currency),
             ),
+            balance_line(total.summary.balance, employer.currency),
         ]
     running = await service.running_clock(user)
     if running is not None:
@@ -126,9 +152,28 @@ async def show_hours(update: Update, context: BotContext) -> None:
             (_("📋 My entries"), callbacks.encode("h", "list")),
             (_("📤 Export"), callbacks.encode("h", "export", "month")),
         ],
-        [(_("🏠 Add a household"), callbacks.encode("h", "addemp"))],
+        [
+            (_("🏠 My households"), callbacks.encode("h", "homes")),
+            (_("🧾 If the job ends"), callbacks.encode("h", "end")),
+        ],
+        [(_("➕ Add a household"), callbacks.encode("h", "addemp"))],
     ]
     await send(update, context, "\n".join(lines), inline(rows))
+
+
+def balance_line(balance: Decimal, currency: str) -> str:
+    """What she is owed, or that she was paid more: never a negative amount owed."""
+    if balance > 0:
+        return (
+            "<b>"
+            + _("Still owed to you: {amount}").format(amount=fmt_money(balance, currency))
+            + "</b>"
+        )
+    if balance < 0:
+        return _("Paid more than the record shows: {amount}").format(
+            amount=fmt_money(-balance, currency)
+        )
+    return _("Nothing is owed: what was earned has been paid.")
 
 
 # ---- adding a household ---------------------------------------------------------------------
@@ -196,30 +241,255 @@ async def on_unit(update: Update, context: BotContext, data: callbacks.Callback)
 
 async def on_live_in(update: Update, context: BotContext, data: callbacks.Callback) -> None:
     user = await current_user(update, context)
-    service = _service(context)
     state = await context.services.conversations.get(user.user_id)
     if state is None or state[0] != EMPLOYER or state[1].get("step") != "livein":
         raise callbacks.InvalidCallback("no household being added")
-    flow = state[1]
-    employer = await service.add_employer(
+    flow = state[1] | {"step": "start", "live_in": data.arg(1) == "1"}
+    await context.services.conversations.set(user.user_id, EMPLOYER, flow)
+    await ask_date(
+        update,
+        context,
         user,
-        flow["nickname"],
-        Decimal(flow["amount"]),
-        flow["unit"],
-        flow["currency"],
-        data.arg(1) == "1",
+        "n",
+        _("Since when do you work at {name}? Tap, or write the date.").format(
+            name=escape(flow["nickname"])
+        ),
     )
-    await context.services.conversations.clear(user.user_id)
+
+
+# ---- picking a date by taps -------------------------------------------------------------
+def _compact(day: dt.date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def _from_compact(raw: str) -> dt.date:
+    try:
+        if len(raw) != 8 or not raw.isdigit():
+            raise ValueError(raw)
+        return dt.date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
+    except ValueError:
+        raise callbacks.InvalidCallback("bad date in button") from None
+
+
+def _tag(raw: str) -> str:
+    if raw not in ("n", "t", "e") and not (raw.startswith("s") and raw[1:].isdigit()):
+        raise callbacks.InvalidCallback("unknown date tag")
+    return raw
+
+
+async def ask_date(
+    update: Update, context: BotContext, user: User, tag: str, question: str
+) -> None:
+    """Today, this week, this month, last month, or a month then a day: all by taps."""
+    today = _service(context).today(user)
+    monday = today - dt.timedelta(days=today.weekday())
+    first = today.replace(day=1)
+    last_month = (first - dt.timedelta(days=1)).replace(day=1)
+    rows: list[list[Button]] = [
+        [
+            (_("Today"), callbacks.encode("h", "date", tag, _compact(today))),
+            (_("Yesterday"), callbacks.encode("h", "date", tag, _compact(today - dt.timedelta(1)))),
+        ],
+        [
+            (_("This week (Monday)"), callbacks.encode("h", "date", tag, _compact(monday))),
+            (_("1st of this month"), callbacks.encode("h", "date", tag, _compact(first))),
+        ],
+        [
+            (_("1st of last month"), callbacks.encode("h", "date", tag, _compact(last_month))),
+            (_("📅 Pick a month"), callbacks.encode("h", "months", tag, 0)),
+        ],
+    ]
+    await send(update, context, question, inline(rows))
+
+
+async def ask_month(update: Update, context: BotContext, user: User, tag: str, page: int) -> None:
+    today = _service(context).today(user)
+    first = today.replace(day=1)
+    months = []
+    for back in range(page * 12, page * 12 + 12):
+        year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
+        months.append(dt.date(year, month + 1, 1))
+    rows = [
+        [
+            (i18n.fmt_month(m), callbacks.encode("h", "month", tag, m.strftime("%Y%m")))
+            for m in months[i : i + 3]
+        ]
+        for i in range(0, 12, 3)
+    ]
+    rows.append(
+        [
+            (_("⬅️ Earlier"), callbacks.encode("h", "months", tag, min(page + 1, 9))),
+            (_("➡️ Later"), callbacks.encode("h", "months", tag, max(page - 1, 0))),
+        ]
+    )
+    await send(update, context, _("Which month?"), inline(rows))
+
+
+async def ask_day(update: Update, context: BotContext, user: User, tag: str, raw: str) -> None:
+    month = _from_compact(raw + "01")
+    today = _service(context).today(user)
+    days = [
+        month + dt.timedelta(days=n)
+        for n in range(31)
+        if (month + dt.timedelta(days=n)).month == month.month
+        and month + dt.timedelta(days=n) <= today
+    ]
+    if not days:
+        raise callbacks.InvalidCallback("a month in the future")
+    rows = [
+        [(str(d.day), callbacks.encode("h", "date", tag, _compact(d))) for d in days[i : i + 7]]
+        for i in range(0, len(days), 7)
+    ]
     await send(
         update,
         context,
-        _("✅ Saved: {name}, {amount} {unit}.").format(
-            name=escape(employer.nickname),
-            amount=fmt_money(employer.pay, employer.currency),
-            unit=per_unit(employer.pay_unit),
-        ),
+        _("Which day of {month}?").format(month=i18n.fmt_month(month)),
+        inline(rows),
     )
-    await show_hours(update, context)
+
+
+async def on_date(update: Update, context: BotContext, tag: str, day: dt.date) -> None:
+    """A date was picked (or typed) for the flow that asked for it."""
+    user = await current_user(update, context)
+    service = _service(context)
+    state = await context.services.conversations.get(user.user_id)
+    if tag == "n":
+        if state is None or state[0] != EMPLOYER or state[1].get("step") != "start":
+            raise callbacks.InvalidCallback("no household being added")
+        flow = state[1]
+        employer = await service.add_employer(
+            user,
+            flow["nickname"],
+            Decimal(flow["amount"]),
+            flow["unit"],
+            flow["currency"],
+            bool(flow.get("live_in")),
+            day,
+        )
+        await context.services.conversations.clear(user.user_id)
+        await send(
+            update,
+            context,
+            _("✅ Saved: {name}, {amount} {unit}, since {day}.").format(
+                name=escape(employer.nickname),
+                amount=fmt_money(employer.pay, employer.currency),
+                unit=per_unit(employer.pay_unit),
+                day=fmt_date(day),
+            ),
+        )
+        await show_hours(update, context)
+    elif tag.startswith("s"):
+        employer = await service.set_start(user, int(tag[1:]), day)
+        await send(
+            update,
+            context,
+            _("✅ Start date of {name}: {day}.").format(
+                name=escape(employer.nickname), day=fmt_date(day)
+            ),
+        )
+        await show_household(update, context, employer.id)
+    elif tag == "t":
+        if state is None or state[0] != TERMS or state[1].get("step") != "start":
+            raise callbacks.InvalidCallback("no pay change in progress")
+        flow = state[1]
+        employer = await service.set_terms(
+            user, int(flow["employer"]), Decimal(flow["amount"]), flow["unit"], day
+        )
+        await context.services.conversations.clear(user.user_id)
+        await send(
+            update,
+            context,
+            _("✅ New pay for {name} from {day}: {amount} {unit}.").format(
+                name=escape(employer.nickname),
+                day=fmt_date(max(day, agreement_of(employer).starts)),
+                amount=fmt_money(Decimal(flow["amount"]), employer.currency),
+                unit=per_unit(flow["unit"]),
+            ),
+        )
+        await show_household(update, context, employer.id)
+    elif tag == "e":
+        if state is None or state[0] != ENDING:
+            raise callbacks.InvalidCallback("no ending in progress")
+        flow = state[1] | {"ended": day.isoformat()}
+        if country_jurisdiction(user) == "mexico":
+            await context.services.conversations.set(user.user_id, ENDING, flow)
+            await ask_vacation(update, context)
+            return
+        await _show_settlement(update, context, user, flow, None)
+
+
+def country_jurisdiction(user: User) -> str:
+    from bot.domain.countries import country
+
+    return country(user.country).jurisdiction
+
+
+# ---- households: start date, pay history ----------------------------------------------------
+async def show_households(update: Update, context: BotContext) -> None:
+    user = await current_user(update, context)
+    employers = await _service(context).employers(user)
+    if not employers:
+        await ask_nickname(update, context, user)
+        return
+    rows = [[(f"🏠 {e.nickname}", callbacks.encode("h", "home", e.id))] for e in employers]
+    rows.append([(_("➕ Add a household"), callbacks.encode("h", "addemp"))])
+    await send(update, context, _("Your households:"), inline(rows))
+
+
+async def show_household(update: Update, context: BotContext, employer_id: int) -> None:
+    user = await current_user(update, context)
+    employer = await _service(context).employer(user, employer_id)
+    agreement = agreement_of(employer)
+    lines = [
+        f"🏠 <b>{escape(employer.nickname)}</b>",
+        _("Working there since {day}.").format(day=fmt_date(agreement.starts)),
+        _("Pay agreed:"),
+    ]
+    for terms in agreement.terms:
+        lines.append(
+            "• "
+            + _("from {day}: {amount} {unit}").format(
+                day=fmt_date(terms.starts),
+                amount=fmt_money(terms.amount, terms.currency),
+                unit=per_unit(terms.unit),
+            )
+        )
+    rows: list[list[Button]] = [
+        [(_("💶 New pay from a date"), callbacks.encode("h", "terms", employer.id))],
+        [(_("📅 Change the start date"), callbacks.encode("h", "start_date", employer.id))],
+        [(_("🧾 If the job ends"), callbacks.encode("h", "end", employer.id))],
+        [(_("⬅️ Back"), callbacks.encode("h", "homes"))],
+    ]
+    await send(update, context, "\n".join(lines), inline(rows))
+
+
+async def ask_terms_unit(update: Update, context: BotContext, employer_id: int) -> None:
+    user = await current_user(update, context)
+    employer = await _service(context).employer(user, employer_id)
+    await context.services.conversations.set(
+        user.user_id, TERMS, {"step": "unit", "employer": employer.id}
+    )
+    rows = [[(_(UNIT_LABELS[u]), callbacks.encode("h", "tu", u))] for u in PAY_UNITS]
+    await send(
+        update,
+        context,
+        _("How are you paid at {name} now?").format(name=escape(employer.nickname)),
+        inline(rows),
+    )
+
+
+async def _terms_step(
+    update: Update, context: BotContext, user: User, data: dict[str, Any], text: str
+) -> None:
+    if data.get("step") != "amount":
+        await send(update, context, _("Please tap one of the buttons above."))
+        return
+    service = _service(context)
+    employer = await service.employer(user, int(data["employer"]))
+    amount, _currency = parse_amount(text, employer.currency)
+    data.update(step="start", amount=str(amount))
+    await context.services.conversations.set(user.user_id, TERMS, data)
+    await ask_date(update, context, user, "t", _("From which day is this the pay?"))
 
 
 # ---- typed entries --------------------------------------------------------------------------
@@ -232,8 +502,20 @@ async def interpret_text(update: Update, context: BotContext, text: str) -> bool
     state = await context.services.conversations.get(user.user_id)
     if state is not None:
         flow, data = state
+        if flow == EMPLOYER and data.get("step") == "start":
+            await on_date(update, context, "n", _typed_date(service, user, text))
+            return True
         if flow == EMPLOYER:
             await _employer_step(update, context, user, data, text)
+            return True
+        if flow == TERMS and data.get("step") == "start":
+            await on_date(update, context, "t", _typed_date(service, user, text))
+            return True
+        if flow == TERMS:
+            await _terms_step(update, context, user, data, text)
+            return True
+        if flow == ENDING and data.get("step") == "date":
+            await on_date(update, context, "e", _typed_date(service, user, text))
             return True
         if flow == PAYMENT_AMOUNT:
             amount, _currency = parse_amount(text, service.currency(user))
@@ -252,11 +534,18 @@ async def interpret_text(update: Update, context: BotContext, text: str) -> bool
         raise UserFacingError(PARSE_ERRORS.get(error.code, PARSE_ERRORS["zero_duration"])) from None
     if shift is None and payment is None:
         return False
-    if shift is not None and shift.ambiguous:
+    if shift is not None and (shift.ambiguous or getattr(shift, "overnight", False)):
         await _confirm(update, context, user, shift)
         return True
     await _store_or_ask(update, context, user, shift=shift, payment=payment)
     return True
+
+
+def _typed_date(service: HoursService, user: User, text: str) -> dt.date:
+    day = parse_date(text, service.today(user), user.locale)
+    if day is None:
+        raise UserFacingError(N_("Please tap a date, or write it like 15/03/2026."))
+    return day
 
 
 def _shift_state(shift: ParsedShift) -> dict[str, Any]:
@@ -329,6 +618,8 @@ async def _store_or_ask(
     shift: ParsedShift | None = None,
     payment: ParsedPayment | None = None,
     employer_id: int | None = None,
+    move_start: bool = False,
+    replace_overlap: bool = False,
 ) -> None:
     """Save the entry for the only household, or ask which household it was for."""
     service = _service(context)
@@ -351,9 +642,15 @@ async def _store_or_ask(
         )
         return
     employer = next((e for e in employers if e.id == employer_id), employers[0])
-    await context.services.conversations.clear(user.user_id)
     if shift is not None:
-        entry = await service.log_shift(user, employer.id, shift)
+        try:
+            entry = await service.log_shift(
+                user, employer.id, shift, move_start=move_start, replace_overlap=replace_overlap
+            )
+        except NeedsChoice as choice:
+            await _ask_choice(update, context, user, shift, employer, choice)
+            return
+        await context.services.conversations.clear(user.user_id)
         saved = describe_shift(shift)
         week = await service.summaries(user, Period.named("week", service.today(user)))
         minutes = next(s.summary.minutes for s in week if s.employer.id == employer.id)
@@ -362,6 +659,7 @@ async def _store_or_ask(
         markup = inline([[(_("↩️ Undo"), callbacks.encode("h", "del", "work", entry.id))]])
     else:
         assert payment is not None
+        await context.services.conversations.clear(user.user_id)
         stored = await service.log_payment(user, employer.id, payment)
         text = _("✅ Payment saved for {name}: {amount} on {day}.").format(
             name=escape(employer.nickname),
@@ -370,6 +668,41 @@ async def _store_or_ask(
         )
         markup = inline([[(_("↩️ Undo"), callbacks.encode("h", "del", "payment", stored.id))]])
     await send(update, context, text, markup)
+
+
+async def _ask_choice(
+    update: Update,
+    context: BotContext,
+    user: User,
+    shift: ParsedShift,
+    employer: Employer,
+    choice: NeedsChoice,
+) -> None:
+    """Work before her start date, or over an entry she already has: she decides."""
+    pending = _shift_state(shift) | {"employer": employer.id}
+    await context.services.conversations.set(user.user_id, ENTRY, pending)
+    if choice.kind == "before_start":
+        text = _(
+            "You said you started at {name} on {start}, but this work is on {day}. "
+            "Did you start on {day}?"
+        ).format(
+            name=escape(employer.nickname),
+            start=fmt_date(choice.details["started"]),  # type: ignore[arg-type]
+            day=fmt_date(shift.day),
+        )
+        rows = [
+            [(_("✅ Yes, move my start"), callbacks.encode("h", "mvs", employer.id))],
+            [(_("❌ Don't save"), callbacks.encode("h", "no"))],
+        ]
+    else:
+        text = _("You already logged hours at {name} that overlap these: {entry}.").format(
+            name=escape(employer.nickname), entry=describe_shift(shift)
+        )
+        rows = [
+            [(_("🔁 Replace the old entry"), callbacks.encode("h", "ovl", employer.id))],
+            [(_("❌ Don't save"), callbacks.encode("h", "no"))],
+        ]
+    await send(update, context, text, inline(rows))
 
 
 async def _edit_step(
@@ -384,6 +717,9 @@ async def _edit_step(
     if shift is None:
         await send(update, context, _("Please write the hours, for example: 9:00-17:00"))
         return True
+    if "date_assumed_today" in shift.assumptions:
+        # No day typed: the entry keeps its own day, it does not move to today.
+        shift = dataclasses.replace(shift, day=entry.day)
     await service.log_shift(user, entry.employer_id, shift, replace=entry.id)
     await context.services.conversations.clear(user.user_id)
     await send(update, context, _("✅ Entry changed: {entry}").format(entry=describe_shift(shift)))
@@ -392,6 +728,7 @@ async def _edit_step(
 
 # ---- summaries, entries, export -----------------------------------------------------------
 def render_summary(summary: Summary, employer: Employer, rules_name: str | None) -> str:
+    """A period's figures, each with how it was computed, and what was not calculated."""
     currency = employer.currency
     lines = [
         f"🏠 <b>{escape(employer.nickname)}</b> — "
@@ -407,27 +744,25 @@ def render_summary(summary: Summary, employer: Employer, rules_name: str | None)
     ]
     if summary.overtime_minutes:
         lines.append(_("Overtime: {hours}").format(hours=fmt_duration(summary.overtime_minutes)))
-    lines += [
-        _("Earned as agreed: {amount}").format(amount=fmt_money(summary.earned, currency)),
-    ]
-    if summary.overtime_pay:
+    lines.append(_("Earned as agreed: {amount}").format(amount=fmt_money(summary.earned, currency)))
+    lines += ["   " + render_part(part) for part in summary.parts]
+    if summary.accrued_until is not None and summary.accrued_until < summary.end:
         lines.append(
-            _("Extra for overtime: {amount}").format(
-                amount=fmt_money(summary.overtime_pay, currency)
+            "   "
+            + _("Counted up to {day}: days still to come are not counted.").format(
+                day=fmt_date(summary.accrued_until)
             )
         )
-    lines += [
-        _("Paid to you: {amount}").format(amount=fmt_money(summary.paid, currency)),
-        "<b>"
-        + (
-            _("Still owed to you: {amount}").format(amount=fmt_money(summary.balance, currency))
-            if summary.balance >= 0
-            else _("Paid more than the record shows: {amount}").format(
-                amount=fmt_money(-summary.balance, currency)
-            )
+    if summary.overtime_pay or (summary.overtime_minutes and summary.overtime_rest_instead):
+        label = (
+            _("Overtime, at least (unless given back as paid rest): {amount}")
+            if summary.overtime_rest_instead
+            else _("Extra for overtime: {amount}")
         )
-        + "</b>",
-    ]
+        lines.append(label.format(amount=fmt_money(summary.overtime_pay, currency)))
+        lines.append("   " + escape(summary.overtime_source))
+    lines.append(_("Paid to you: {amount}").format(amount=fmt_money(summary.paid, currency)))
+    lines.append(balance_line(summary.balance, currency))
     for warning in summary.warnings:
         lines += [
             "",
@@ -435,6 +770,8 @@ def render_summary(summary: Summary, employer: Employer, rules_name: str | None)
             + render_warning(warning.code, warning.details, currency)
             + f" ({escape(warning.source)})",
         ]
+    for note in summary.notes:
+        lines += ["", "ℹ️ " + escape(render_note(note.code, note.details, note.source))]
     return "\n".join(lines)
 
 
@@ -454,6 +791,8 @@ async def show_summary(update: Update, context: BotContext, name: str) -> None:
     ]
     if rules is None:
         parts.append(_("There are no legal limits in my data for your country, so I only add up."))
+    elif any(s.summary.minutes for s in summaries):
+        parts.append(_("Rules applied: {name}.").format(name=escape(rules.name)))
     parts.append(_("ℹ️ This is information, not legal advice."))
     other = [
         (_(label), callbacks.encode("h", "sum", key))
@@ -573,7 +912,33 @@ async def on_button(update: Update, context: BotContext) -> None:
     action = data.arg(0)
     user = await current_user(update, context)
     service = _service(context)
+    if action not in RECORDING:
+        await answer_callback(update)
+        await _on_action(update, context, user, service, data, action)
+        return
+    # One press, one record: the key is this button on this message, claimed before acting.
+    query = update.callback_query
+    message_id = query.message.message_id if query and query.message else 0
+    key = f"cb:{message_id}:{query.data if query else ''}"
+    if not await service.claim(user, key):
+        await answer_callback(update, _("✅ Already saved."))
+        return
     await answer_callback(update)
+    try:
+        await _on_action(update, context, user, service, data, action)
+    except BaseException:
+        await service.release(user, key)
+        raise
+
+
+async def _on_action(
+    update: Update,
+    context: BotContext,
+    user: User,
+    service: HoursService,
+    data: callbacks.Callback,
+    action: str,
+) -> None:
     if action == "consent":
         context.worker = await context.services.users.set_consent(
             user.user_id, Consent.RECORDS, True
@@ -639,16 +1004,78 @@ async def on_button(update: Update, context: BotContext) -> None:
         await on_unit(update, context, data)
     elif action == "livein":
         await on_live_in(update, context, data)
-    elif action in ("ok", "emp"):
+    elif action in ("ok", "emp", "mvs", "ovl"):
         state = await context.services.conversations.get(user.user_id)
         if state is None or state[0] != ENTRY:
             raise callbacks.InvalidCallback("nothing to confirm")
         parsed = _from_state(state[1])
-        chosen = data.int_arg(1) if action == "emp" else None
+        chosen = data.int_arg(1) if action != "ok" else state[1].get("employer")
         if isinstance(parsed, ParsedShift):
-            await _store_or_ask(update, context, user, shift=parsed, employer_id=chosen)
+            await _store_or_ask(
+                update,
+                context,
+                user,
+                shift=parsed,
+                employer_id=chosen,
+                move_start=action == "mvs" or bool(state[1].get("move_start")),
+                replace_overlap=action == "ovl",
+            )
         else:
             await _store_or_ask(update, context, user, payment=parsed, employer_id=chosen)
+    elif action == "date":
+        await on_date(update, context, _tag(data.arg(1)), _from_compact(data.arg(2)))
+    elif action == "months":
+        page = data.int_arg(2)
+        if not 0 <= page <= 9:
+            raise callbacks.InvalidCallback("month page out of range")
+        await ask_month(update, context, user, _tag(data.arg(1)), page)
+    elif action == "month":
+        await ask_day(update, context, user, _tag(data.arg(1)), data.arg(2))
+    elif action == "homes":
+        await show_households(update, context)
+    elif action == "home":
+        await show_household(update, context, data.int_arg(1))
+    elif action == "terms":
+        await ask_terms_unit(update, context, data.int_arg(1))
+    elif action == "tu":
+        state = await context.services.conversations.get(user.user_id)
+        unit = data.arg(1)
+        if unit not in PAY_UNITS or state is None or state[0] != TERMS:
+            raise callbacks.InvalidCallback("no pay change in progress")
+        await context.services.conversations.set(
+            user.user_id, TERMS, state[1] | {"step": "amount", "unit": unit}
+        )
+        await send(
+            update,
+            context,
+            _("How much do you get {unit}? Write the number, for example: 450").format(
+                unit=per_unit(unit)
+            ),
+        )
+    elif action == "start_date":
+        employer = await service.employer(user, data.int_arg(1))
+        await ask_date(
+            update,
+            context,
+            user,
+            f"s{employer.id}",
+            _("Since when do you work at {name}? Tap, or write the date.").format(
+                name=escape(employer.nickname)
+            ),
+        )
+    elif action == "end":
+        await ask_ending(update, context, user, data.int_arg(1) if len(data.args) > 1 else None)
+    elif action == "endr":
+        await on_ending_reason(update, context, user, data.int_arg(1), data.arg(2))
+    elif action == "vac":
+        state = await context.services.conversations.get(user.user_id)
+        if state is None or state[0] != ENDING or "ended" not in state[1]:
+            raise callbacks.InvalidCallback("no ending in progress")
+        raw = data.arg(1)
+        taken = None if raw == "x" else data.int_arg(1)
+        if taken is not None and not 0 <= taken <= 60:
+            raise callbacks.InvalidCallback("vacation days out of range")
+        await _show_settlement(update, context, user, state[1], taken)
     elif action == "no":
         await context.services.conversations.clear(user.user_id)
         await send(
@@ -672,6 +1099,86 @@ async def on_button(update: Update, context: BotContext) -> None:
         )
     else:
         raise callbacks.InvalidCallback(f"unknown hours action {action!r}")
+
+
+# ---- when the job ends ---------------------------------------------------------------------
+async def ask_ending(
+    update: Update, context: BotContext, user: User, employer_id: int | None
+) -> None:
+    service = _service(context)
+    service.require_consent(user)
+    employers = await service.employers(user)
+    if not employers:
+        await ask_nickname(update, context, user)
+        return
+    if employer_id is None and len(employers) > 1:
+        rows = [[(e.nickname, callbacks.encode("h", "end", e.id))] for e in employers]
+        await send(update, context, _("Which job?"), inline(rows))
+        return
+    employer = await service.employer(user, employer_id or employers[0].id)
+    reasons = REASONS.get(country_jurisdiction(user), REASONS["ilo"])
+    rows = [[(ending_reason(r), callbacks.encode("h", "endr", employer.id, r))] for r in reasons]
+    await send(
+        update,
+        context,
+        _(
+            "🧾 What you are owed when the job ends. How did (or will) the job at {name} end?"
+        ).format(name=escape(employer.nickname)),
+        inline(rows),
+    )
+
+
+async def on_ending_reason(
+    update: Update, context: BotContext, user: User, employer_id: int, reason: str
+) -> None:
+    employer = await _service(context).employer(user, employer_id)
+    if reason not in REASONS.get(country_jurisdiction(user), REASONS["ilo"]):
+        raise callbacks.InvalidCallback("unknown ending reason")
+    await context.services.conversations.set(
+        user.user_id, ENDING, {"step": "date", "employer": employer.id, "reason": reason}
+    )
+    await ask_date(update, context, user, "e", _("On which day did (or will) the job end?"))
+
+
+async def ask_vacation(update: Update, context: BotContext) -> None:
+    numbers = list(range(0, 21))
+    rows = [
+        [(str(n), callbacks.encode("h", "vac", n)) for n in numbers[i : i + 7]]
+        for i in range(0, len(numbers), 7)
+    ]
+    rows.append([(_("I don't know"), callbacks.encode("h", "vac", "x"))])
+    await send(
+        update,
+        context,
+        _("How many days of holiday did you take in your current year of work?"),
+        inline(rows),
+    )
+
+
+async def _show_settlement(
+    update: Update, context: BotContext, user: User, flow: dict[str, Any], taken: int | None
+) -> None:
+    service = _service(context)
+    ending = JobEnding(
+        int(flow["employer"]), str(flow["reason"]), dt.date.fromisoformat(flow["ended"]), taken
+    )
+    settlement: Settlement = await service.settlement(user, ending)
+    await service.save_ending(user, ending)
+    await context.services.conversations.clear(user.user_id)
+    employer = await service.employer(user, ending.employer_id)
+    text = render_settlement(settlement, employer.currency, employer.nickname)
+    await send(
+        update,
+        context,
+        text,
+        inline(
+            [
+                [(_("🆘 Where to get help"), callbacks.encode("topic", "help", 0))],
+                [(_("📤 Export"), callbacks.encode("h", "export", "month"))],
+                [(_("🕒 Hours & pay"), callbacks.encode("h", "homes"))],
+            ]
+        ),
+    )
 
 
 async def hours_command(update: Update, context: BotContext) -> None:

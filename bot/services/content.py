@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import re
@@ -16,12 +17,11 @@ from bot.domain.content import (
     TOPICS,
     WIDE_LANGUAGES,
     ContentError,
-    Rules,
     Topic,
     paginate,
-    parse_rules,
     parse_topic,
 )
+from bot.domain.rules import RuleBook, parse_rules
 from bot.domain.text import TELEGRAM_TEXT_LIMIT
 from bot.storage.search_index import Document, SearchIndex
 
@@ -41,7 +41,9 @@ class Found:
 
 
 class Library:
-    def __init__(self, topics: list[Topic], rules: dict[str, Rules], problems: list[str]) -> None:
+    def __init__(
+        self, topics: list[Topic], rules: dict[str, RuleBook], problems: list[str]
+    ) -> None:
         self.topics = {(t.jurisdiction, t.topic, t.language): t for t in topics}
         self.rules = rules
         self.load_problems = problems
@@ -62,7 +64,7 @@ class Library:
     def load(cls, root: Path = CONTENT_DIR) -> Library:
         """Read every topic and rules file; files with problems are skipped and reported."""
         topics: list[Topic] = []
-        rules: dict[str, Rules] = {}
+        rules: dict[str, RuleBook] = {}
         problems: list[str] = []
         for jurisdiction in JURISDICTIONS:
             folder = root / jurisdiction
@@ -152,6 +154,14 @@ class Library:
             if rules.jurisdiction != jurisdiction:
                 problems.append(f"content/{jurisdiction}/rules.toml names '{rules.jurisdiction}'")
         return problems
+
+    def expiring(self, today: dt.date) -> list[str]:
+        """Rule figures that expire within 60 days with no successor in the file."""
+        return [
+            f"content/{jurisdiction}/rules.toml: {note}"
+            for jurisdiction, book in sorted(self.rules.items())
+            for note in book.expiring(today)
+        ]
 
     def coverage(self) -> list[tuple[str, str, list[str]]]:
         """(jurisdiction, topic, languages present) for every pair."""

@@ -12,13 +12,32 @@ from zoneinfo import ZoneInfo
 from babel.numbers import is_currency
 
 from bot.domain.clock import Clock, iso
-from bot.domain.content import Rules
 from bot.domain.countries import country
 from bot.domain.entry_parser import ParsedPayment, ParsedShift
 from bot.domain.errors import UserFacingError
-from bot.domain.records import PAY_UNITS, Employer, PaymentEntry, WorkEntry, to_minor
+from bot.domain.records import (
+    PAY_UNITS,
+    Employer,
+    JobEnding,
+    PaymentEntry,
+    PayTerms,
+    WorkEntry,
+    currency_exponent,
+    to_minor,
+)
+from bot.domain.rules import RuleBook, Rules
+from bot.domain.settlement import Settlement, settle
 from bot.domain.users import User
-from bot.domain.wages import Agreement, Payment, Summary, Work, local_shift, summarise
+from bot.domain.wages import (
+    Agreement,
+    Payment,
+    Summary,
+    Terms,
+    Work,
+    daily_value,
+    local_shift,
+    summarise,
+)
 from bot.i18n import N_
 from bot.services.content import Library
 from bot.storage.hours import HoursStore
@@ -53,6 +72,25 @@ class EmployerSummary:
     summary: Summary
 
 
+class NeedsChoice(Exception):
+    """The entry is possible but she must choose first (e.g. move her start date)."""
+
+    def __init__(self, kind: str, **details: object) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.details = details
+
+
+def agreement_of(employer: Employer) -> Agreement:
+    """The household's job as the wage calculator sees it: start date and pay history."""
+    started = employer.started_on or dt.date.fromisoformat(employer.created_at[:10])
+    history = employer.terms or (
+        PayTerms(started, employer.pay, employer.pay_unit, employer.currency, employer.live_in),
+    )
+    terms = tuple(Terms(t.starts, t.pay, t.pay_unit, t.currency, t.live_in) for t in history)
+    return Agreement(min(started, terms[0].starts), terms)
+
+
 class HoursService:
     def __init__(self, store: HoursStore, library: Library, clock: Clock) -> None:
         self.store = store
@@ -69,7 +107,7 @@ class HoursService:
     def today(self, user: User) -> dt.date:
         return self.clock.now().astimezone(self.timezone(user)).date()
 
-    def rules(self, user: User) -> Rules | None:
+    def rules(self, user: User) -> RuleBook | None:
         return self.library.rules.get(country(user.country).jurisdiction)
 
     def currency(self, user: User) -> str:
@@ -94,17 +132,69 @@ class HoursService:
         raise UserFacingError(N_("I can't find that household. Open 🕒 Hours & pay again."))
 
     async def add_employer(
-        self, user: User, nickname: str, pay: Decimal, unit: str, currency: str, live_in: bool
+        self,
+        user: User,
+        nickname: str,
+        pay: Decimal,
+        unit: str,
+        currency: str,
+        live_in: bool,
+        started_on: dt.date | None = None,
     ) -> Employer:
         self.require_consent(user)
         nickname = validate_nickname(nickname)
         if unit not in PAY_UNITS:
             raise UserFacingError(N_("Please choose how you are paid from the buttons."))
+        if not Decimal(0) < pay < MAX_AMOUNT:
+            raise UserFacingError(N_("Please write the amount as a number, for example: 1500"))
         if any(e.nickname.casefold() == nickname.casefold() for e in await self.employers(user)):
             raise UserFacingError(N_("You already have a household with that name."))
-        employer = Employer(0, user.user_id, nickname, pay, unit, currency, live_in, self._now())
+        started = self.check_start(user, started_on or self.today(user))
+        employer = Employer(
+            0, user.user_id, nickname, pay, unit, currency, live_in, self._now(), started_on=started
+        )
         employer_id = await self.store.add_employer(employer)
         return await self.employer(user, employer_id)
+
+    def check_start(self, user: User, started_on: dt.date) -> dt.date:
+        if started_on > self.today(user):
+            raise UserFacingError(N_("That date is in the future. You can log only work done."))
+        if started_on < self.today(user).replace(year=self.today(user).year - 60):
+            raise UserFacingError(N_("Please check the date: it is too long ago."))
+        return started_on
+
+    async def set_start(self, user: User, employer_id: int, started_on: dt.date) -> Employer:
+        self.require_consent(user)
+        await self.employer(user, employer_id)
+        await self.store.set_start(
+            user.user_id, employer_id, self.check_start(user, started_on), self._now()
+        )
+        return await self.employer(user, employer_id)
+
+    async def set_terms(
+        self, user: User, employer_id: int, pay: Decimal, unit: str, starts: dt.date
+    ) -> Employer:
+        """New pay from a date: a raise, or a change from hourly to monthly."""
+        self.require_consent(user)
+        employer = await self.employer(user, employer_id)
+        if unit not in PAY_UNITS:
+            raise UserFacingError(N_("Please choose how you are paid from the buttons."))
+        if not Decimal(0) < pay < MAX_AMOUNT:
+            raise UserFacingError(N_("Please write the amount as a number, for example: 1500"))
+        started = agreement_of(employer).starts
+        starts = max(self.check_start(user, starts), started)
+        terms = PayTerms(starts, pay, unit, employer.currency, employer.live_in)
+        await self.store.set_terms(user.user_id, employer_id, terms, self._now())
+        return await self.employer(user, employer_id)
+
+    # ---- buttons that record something, once ------------------------------------------------
+    async def claim(self, user: User, key: str) -> bool:
+        """False when this exact button was already pressed and its action done."""
+        return await self.store.claim_action(user.user_id, key, self._now())
+
+    async def release(self, user: User, key: str) -> None:
+        """The action failed: the same button may be pressed again."""
+        await self.store.release_action(user.user_id, key)
 
     # ---- time ------------------------------------------------------------------------------
     def shift_to_work(self, user: User, parsed: ParsedShift) -> Work:
@@ -122,11 +212,20 @@ class HoursService:
         parsed: ParsedShift,
         source: str = "typed",
         replace: int | None = None,
+        move_start: bool = False,
+        replace_overlap: bool = False,
     ) -> WorkEntry:
-        """Validate and store a shift (or replace entry `replace` with it)."""
+        """Validate and store a shift (or replace entry `replace` with it).
+
+        Raises NeedsChoice when the work is before her start date (she may move the start)
+        or overlaps an entry for the same household (she may replace it).
+        """
         self.require_consent(user)
-        await self.employer(user, employer_id)
+        employer = await self.employer(user, employer_id)
         work = self.shift_to_work(user, parsed)
+        started = agreement_of(employer).starts
+        if parsed.day < started and not move_start:
+            raise NeedsChoice("before_start", day=parsed.day, started=started)
         minutes = int(work.worked.total_seconds()) // 60
         if minutes <= 0:
             raise UserFacingError(N_("That adds up to no time worked. Please check the hours."))
@@ -136,7 +235,11 @@ class HoursService:
             clash = await self.store.overlapping(
                 user.user_id, work.start.astimezone(dt.UTC), work.end.astimezone(dt.UTC), replace
             )
-            if clash is not None:
+            if clash is not None and clash.employer_id == employer_id and replace_overlap:
+                await self.store.delete(user.user_id, "work", clash.id, self._now())
+            elif clash is not None and clash.employer_id == employer_id:
+                raise NeedsChoice("overlap", entry=clash)
+            elif clash is not None:
                 raise UserFacingError(
                     N_("Those hours overlap with hours you already logged on {day}."),
                     day=clash.day,
@@ -147,6 +250,8 @@ class HoursService:
                 N_("That would make more than 24 hours of work on {day}. Please check it."),
                 day=parsed.day,
             )
+        if parsed.day < started:
+            await self.store.set_start(user.user_id, employer_id, parsed.day, self._now())
         start_at = work.start.astimezone(dt.UTC) if work.start else None
         end_at = work.end.astimezone(dt.UTC) if work.end else None
         if replace is not None:
@@ -174,14 +279,12 @@ class HoursService:
                 source,
                 self._now(),
             )
-        if parsed.start is not None and parsed.end is not None:
-            employer = await self.employer(user, employer_id)
-            if employer.usual_start is None:
-                # The first shift with times becomes the usual schedule the daily reminder
-                # offers to log in one tap.
-                await self.store.set_usual_schedule(
-                    user.user_id, employer_id, parsed.start, parsed.end, self._now()
-                )
+        if parsed.start is not None and parsed.end is not None and employer.usual_start is None:
+            # The first shift with times becomes the usual schedule the daily reminder
+            # offers to log in one tap.
+            await self.store.set_usual_schedule(
+                user.user_id, employer_id, parsed.start, parsed.end, self._now()
+            )
         entry = await self.store.work_entry(user.user_id, entry_id)
         assert entry is not None
         return entry
@@ -242,6 +345,7 @@ class HoursService:
     async def log_payment(
         self, user: User, employer_id: int, parsed: ParsedPayment
     ) -> PaymentEntry:
+        """Store a payment received (before her start date too: money is money)."""
         self.require_consent(user)
         employer = await self.employer(user, employer_id)
         if parsed.day > self.today(user):
@@ -265,32 +369,121 @@ class HoursService:
 
     # ---- summaries and export ------------------------------------------------------------
     async def summaries(self, user: User, period: Period) -> list[EmployerSummary]:
+        """Each household's figures for the period, with the terms in force on each day.
+
+        Entries a week either side are read too, so a weekly rest over the period's edge is
+        measured whole; salaries accrue only up to today.
+        """
         rules = self.rules(user)
         tz = self.timezone(user)
-        work = await self.store.work(user.user_id, period.start, period.end)
+        margin = dt.timedelta(days=7)
+        work = await self.store.work(user.user_id, period.start - margin, period.end + margin)
         payments = await self.store.payments(user.user_id, period.start, period.end)
+        today, now = self.today(user), self.clock.now()
         result = []
         for employer in await self.employers(user):
-            entries = [
-                Work(
-                    e.day,
-                    dt.timedelta(minutes=e.worked_minutes),
-                    e.start_at.astimezone(tz) if e.start_at else None,
-                    e.end_at.astimezone(tz) if e.end_at else None,
-                )
-                for e in work
-                if e.employer_id == employer.id
-            ]
+            entries = [self._work(e, tz) for e in work if e.employer_id == employer.id]
+            inside = [e for e in entries if period.start <= e.day <= period.end]
+            around = [e for e in entries if not period.start <= e.day <= period.end]
             paid = [Payment(p.day, p.amount) for p in payments if p.employer_id == employer.id]
-            agreement = Agreement(
-                employer.pay,
-                employer.pay_unit,
-                employer.currency,
-                dt.datetime.fromisoformat(employer.created_at).astimezone(tz).date(),
+            summary = summarise(
+                inside,
+                paid,
+                agreement_of(employer),
+                rules,
+                period.start,
+                period.end,
+                tz,
+                currency_exponent(employer.currency),
+                today=today,
+                now=now,
+                context=around,
             )
-            summary = summarise(entries, paid, agreement, rules, period.start, period.end, tz)
             result.append(EmployerSummary(employer, summary))
         return result
+
+    async def since_start(self, user: User) -> list[EmployerSummary]:
+        """Each household from the day she started to today: what she is owed overall."""
+        today = self.today(user)
+        result = []
+        for employer in await self.employers(user):
+            start = agreement_of(employer).starts
+            for item in await self.summaries(user, Period(start, today)):
+                if item.employer.id == employer.id:
+                    result.append(item)
+        return result
+
+    @staticmethod
+    def _work(entry: WorkEntry, tz: ZoneInfo) -> Work:
+        return Work(
+            entry.day,
+            dt.timedelta(minutes=entry.worked_minutes),
+            entry.start_at.astimezone(tz) if entry.start_at else None,
+            entry.end_at.astimezone(tz) if entry.end_at else None,
+        )
+
+    async def settlement(self, user: User, ending: JobEnding) -> Settlement:
+        """What she is owed if the job with this household ended as she said."""
+        employer = await self.employer(user, ending.employer_id)
+        agreement = agreement_of(employer)
+        if ending.ended_on < agreement.starts:
+            raise UserFacingError(N_("The job cannot end before the day you started."))
+        book = self.rules(user)
+        rules = book.on(ending.ended_on) if book else None
+        terms = agreement.terms_on(ending.ended_on)
+        year_ago = max(agreement.starts, ending.ended_on - dt.timedelta(days=364))
+        record = next(
+            (
+                s.summary
+                for s in await self.summaries(user, Period(year_ago, ending.ended_on))
+                if s.employer.id == employer.id
+            ),
+            None,
+        )
+        daily, monthly, _basis = wage_basis(terms, rules, record)
+        best_year = max(
+            (
+                t.amount
+                for t in agreement.terms
+                if t.unit == "month"
+                and t.starts <= ending.ended_on
+                and (t == terms or t.starts >= year_ago)
+            ),
+            default=monthly,
+        )
+        semester = dt.date(ending.ended_on.year, 1 if ending.ended_on.month <= 6 else 7, 1)
+        best_semester = max(
+            (
+                t.amount
+                for t in agreement.terms
+                if t.unit == "month"
+                and t.starts <= ending.ended_on
+                and (t == agreement.terms_on(semester) or t.starts >= semester)
+            ),
+            default=monthly,
+        )
+        year_start = max(agreement.starts, dt.date(ending.ended_on.year, 1, 1))
+        return settle(
+            country(user.country).jurisdiction,
+            ending.reason,
+            agreement,
+            ending.ended_on,
+            daily_wage=daily,
+            monthly_wage=monthly,
+            best_monthly_last_year=best_year,
+            best_monthly_semester=best_semester,
+            days_worked_this_year=(ending.ended_on - year_start).days + 1,
+            vacation_taken=ending.vacation_taken,
+            exponent=currency_exponent(employer.currency),
+        )
+
+    async def endings(self, user: User) -> list[JobEnding]:
+        return await self.store.endings(user.user_id)
+
+    async def save_ending(self, user: User, ending: JobEnding) -> None:
+        self.require_consent(user)
+        await self.employer(user, ending.employer_id)
+        await self.store.save_ending(user.user_id, ending, self._now())
 
     async def entries(
         self, user: User, period: Period
@@ -405,3 +598,23 @@ def parse_amount(raw: str, default_currency: str) -> tuple[Decimal, str]:
     if not is_currency(currency):
         raise UserFacingError(N_("I don't know the currency {code}."), code=currency)
     return amount, currency
+
+
+def wage_basis(
+    terms: Terms, rules: Rules | None, record: Summary | None
+) -> tuple[Decimal | None, Decimal | None, str]:
+    """Her pay per day and per month at the end of the job, and how it was found.
+
+    Salaries: the law's divisor where there is one ([day_rate]), else a year's pay / 365.
+    Hourly pay: her earnings in the last 12 months of her record, per day and per month.
+    """
+    if terms.unit == "month":
+        daily = daily_value(terms, rules) if rules and rules.day_rate else terms.amount * 12 / 365
+        return daily, terms.amount, "month_terms"
+    if terms.unit == "week":
+        daily = daily_value(terms, rules) if rules and rules.day_rate else terms.amount / 7
+        return daily, terms.amount * 52 / 12, "week_terms"
+    if record is None or record.due <= 0:
+        return None, None, "no_record"
+    days = (record.end - record.start).days + 1
+    return record.earned / days, record.earned / days * 365 / 12, "record"

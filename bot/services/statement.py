@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from zoneinfo import ZoneInfo
-
-from fpdf.enums import XPos, YPos
 
 from bot import i18n
 from bot.domain.clock import Clock
-from bot.domain.content import Rules
 from bot.domain.countries import country
 from bot.domain.records import PaymentEntry, WorkEntry
+from bot.domain.rules import Rules
 from bot.domain.users import User
-from bot.i18n import _
+from bot.i18n import _, ngettext
 from bot.services.content import Library
 from bot.services.handbook import A4
 from bot.services.hours import EmployerSummary, Period
+from bot.services.record_csv import local_moment, payment_method
 from bot.services.wording import per_unit, render_warning
+
+# An entry written down more than this long after the work (or payment) it is about is marked,
+# so a reader can tell notes made at the time from ones written from memory.
+LATE_AFTER = dt.timedelta(hours=48)
+_KEEP_WITH_NEXT = 25  # mm: room a heading needs below it for the first lines of its table
+_SHA256_RE = re.compile(r"[0-9a-f]{64}")
 
 
 class StatementService:
@@ -31,10 +38,16 @@ class StatementService:
         summaries: list[EmployerSummary],
         work: list[WorkEntry],
         payments: list[PaymentEntry],
+        csv_sha256: str | None = None,
     ) -> bytes:
-        """A PDF listing every entry with when it was recorded, the totals and the rules."""
+        """A PDF listing every entry with when it was recorded, the totals and the rules.
+
+        `csv_sha256` (hex) is printed so the statement can be matched with the CSV file.
+        """
+        if csv_sha256 is not None and not _SHA256_RE.fullmatch(csv_sha256.lower()):
+            raise ValueError("csv_sha256 must be 64 hexadecimal digits")
         with i18n.using(user.locale):
-            return self._render(user, period, summaries, work, payments)
+            return self._render(user, period, summaries, work, payments, csv_sha256)
 
     def _render(
         self,
@@ -43,20 +56,21 @@ class StatementService:
         summaries: list[EmployerSummary],
         work: list[WorkEntry],
         payments: list[PaymentEntry],
+        csv_sha256: str | None,
     ) -> bytes:
         tz = ZoneInfo(user.timezone or country(user.country).timezone)
-        rules: Rules | None = self.library.rules.get(country(user.country).jurisdiction)
-        rtl = i18n.is_rtl()
-        align = "R" if rtl else "L"
-        pdf = A4(margin=15)
-        pdf.set_title(_("Record of hours worked and payments received"))
+        book = self.library.rules.get(country(user.country).jurisdiction)
+        rules: Rules | None = book.on(min(period.end, self.clock.now().date())) if book else None
+        pdf = A4(margin=15, rtl=i18n.is_rtl())
+        title = _("Record of hours worked and payments received")
+        pdf.set_title(title)
+        pdf.footer_text = title
         pdf.add_page()
 
         def line(text: str, size: float = 10, bold: bool = False) -> None:
-            pdf.set_font("body", "B" if bold else "", size)
-            pdf.multi_cell(0, size * 0.5, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.paragraph(text, size, bold=bold)
 
-        line(_("Record of hours worked and payments received"), 15, bold=True)
+        line(title, 15, bold=True)
         line(
             _("Period: {start} to {end}").format(
                 start=i18n.fmt_date(period.start, "long"), end=i18n.fmt_date(period.end, "long")
@@ -67,11 +81,19 @@ class StatementService:
                 date=i18n.fmt_datetime(self.clock.now().astimezone(tz)), timezone=str(tz)
             )
         )
-        line(_("Each entry was written down by the worker; 'recorded' is when, in UTC."), 8)
+        line(
+            _(
+                "“Recorded”: when the worker wrote the entry down. "
+                "“Days later”: written more than 2 days after."
+            ),
+            8,
+        )
         for item in summaries:
             employer, summary = item.employer, item.summary
             pdf.ln(4)
-            line(_("Household: {name}").format(name=employer.nickname), 12, bold=True)
+            if pdf.will_page_break(_KEEP_WITH_NEXT):  # a heading never ends a page alone
+                pdf.add_page()
+            line(_("Household: {name}").format(name=typed(employer.nickname)), 12, bold=True)
             line(
                 _("Agreed pay: {amount} {unit}").format(
                     amount=i18n.fmt_money(employer.pay, employer.currency),
@@ -79,44 +101,46 @@ class StatementService:
                 )
             )
             pdf.ln(1)
-            headers = [_("Date"), _("From"), _("To"), _("Break"), _("Worked"), _("Recorded")]
-            widths = [30, 20, 20, 18, 24, 68]
-            pdf.set_font("body", "B", 8)
-            for header, width in zip(headers, widths, strict=True):
-                pdf.cell(width, 6, header, border=1)
-            pdf.ln()
-            pdf.set_font("body", "", 8)
-            for entry in (e for e in work if e.employer_id == employer.id):
-                cells = [
-                    i18n.fmt_date(entry.day, "short"),
-                    i18n.fmt_time(entry.start_at.astimezone(tz)) if entry.start_at else "",
-                    i18n.fmt_time(entry.end_at.astimezone(tz)) if entry.end_at else "",
-                    f"{entry.break_minutes} min" if entry.break_minutes else "",
-                    i18n.fmt_duration(entry.worked_minutes),
-                    entry.created_at
-                    + (
-                        " ({label} {at})".format(label=_("changed"), at=entry.updated_at)
-                        if entry.updated_at != entry.created_at
-                        else ""
-                    ),
-                ]
-                for cell, width in zip(cells, widths, strict=True):
-                    pdf.cell(width, 5, cell.replace(i18n.FSI, "").replace(i18n.PDI, ""), border=1)
-                pdf.ln()
+            pdf.grid(
+                [_("Date"), _("From"), _("To"), _("Break"), _("Worked"), _("Recorded")],
+                [
+                    [
+                        i18n.fmt_date(entry.day, "short"),
+                        i18n.fmt_time(entry.start_at.astimezone(tz)) if entry.start_at else "",
+                        i18n.fmt_time(entry.end_at.astimezone(tz)) if entry.end_at else "",
+                        i18n.fmt_duration(entry.break_minutes) if entry.break_minutes else "",
+                        i18n.fmt_duration(entry.worked_minutes),
+                        recorded_cell(
+                            entry.day, entry.end_at, entry.created_at, entry.updated_at, tz
+                        ),
+                    ]
+                    for entry in work
+                    if entry.employer_id == employer.id
+                ],
+                8,
+            )
             pays = [p for p in payments if p.employer_id == employer.id]
             if pays:
                 pdf.ln(2)
+                if pdf.will_page_break(_KEEP_WITH_NEXT):
+                    pdf.add_page()
                 line(_("Payments received"), 10, bold=True)
-                for payment in pays:
-                    method = {"cash": _("cash"), "transfer": _("transfer")}.get(
-                        payment.method or "", ""
-                    )
-                    line(
-                        f"{i18n.fmt_date(payment.day, 'short')}: "
-                        f"{i18n.fmt_money(payment.amount, payment.currency)} {method} "
-                        + "({label} {at})".format(label=_("recorded"), at=payment.created_at),
-                        8,
-                    )
+                pdf.grid(
+                    [_("Date"), _("Amount"), _("Method"), _("Note"), _("Recorded")],
+                    [
+                        [
+                            i18n.fmt_date(payment.day, "short"),
+                            i18n.fmt_money(payment.amount, payment.currency),
+                            payment_method(payment.method),
+                            typed(payment.note or ""),
+                            recorded_cell(
+                                payment.day, None, payment.created_at, payment.updated_at, tz
+                            ),
+                        ]
+                        for payment in pays
+                    ],
+                    8,
+                )
             pdf.ln(2)
             totals = [
                 _("Days worked: {n}").format(n=summary.days_worked),
@@ -159,8 +183,7 @@ class StatementService:
             if rules.overtime is not None:
                 tiers = ", ".join(f"×{t.multiplier}" for t in rules.overtime.tiers)
                 line(_("Overtime") + f": {tiers} — {rules.overtime.source}", 9)
-            if rules.minimum_wage is not None:
-                wage = rules.minimum_wage
+            for wage in rules.minimum_wages:
                 line(
                     _("Minimum wage: {amount} {unit}, in force from {date} — {source}").format(
                         amount=i18n.fmt_money(wage.amount, rules.currency or ""),
@@ -170,6 +193,49 @@ class StatementService:
                     ),
                     9,
                 )
+        if csv_sha256 is not None:
+            pdf.ln(2)
+            line(_("SHA-256 of the CSV file:"), 8)
+            # One unbroken line in a fixed-width font, so it reads and copies back exactly.
+            pdf.paragraph(csv_sha256.lower(), 8, family="mono")
         pdf.ln(2)
         line(_("This is information, not legal advice."), 8)
+        pdf.alias_nb_pages()
         return bytes(pdf.output())
+
+
+def typed(text: str) -> str:
+    """Text the worker typed, isolated so its own letters set its direction (UAX #9 FSI).
+
+    Without it "-50 adelanto" in an Arabic page would read "adelanto 50-".
+    """
+    return f"{i18n.FSI}{text}{i18n.PDI}" if text else ""
+
+
+def recorded_cell(
+    day: dt.date, done_at: dt.datetime | None, created_at: str, updated_at: str, tz: ZoneInfo
+) -> str:
+    """When an entry was written down (local), how late if it was, and when it was changed."""
+    created, updated = local_moment(created_at, tz), local_moment(updated_at, tz)
+    text = i18n.fmt_datetime(created, "short")
+    late = days_late(day, done_at, created, tz)
+    if late:
+        text += " " + ngettext("({n} day later)", "({n} days later)", late).format(
+            n=i18n.fmt_number(late)
+        )
+    if updated != created:
+        text += "\n" + _("changed on {date}").format(date=i18n.fmt_datetime(updated, "short"))
+    return text
+
+
+def days_late(
+    day: dt.date, done_at: dt.datetime | None, recorded: dt.datetime, tz: ZoneInfo
+) -> int:
+    """Days from `day` to `recorded` if that came over 48 h after the work ended, else 0.
+
+    Without an end time (a payment, or hours without times) the day ends at local midnight.
+    """
+    end = done_at or dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    if recorded - end <= LATE_AFTER:
+        return 0
+    return (recorded.astimezone(tz).date() - day).days

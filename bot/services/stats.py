@@ -24,8 +24,8 @@ from bot.domain.anonymity import (
     subset_publishable,
 )
 from bot.domain.clock import Clock
-from bot.domain.content import Rules
 from bot.domain.countries import COUNTRIES, OTHER, country
+from bot.domain.rules import RuleBook
 from bot.domain.statistics import (
     CellData,
     WorkerPeriod,
@@ -34,7 +34,7 @@ from bot.domain.statistics import (
     to_quarters,
     worker_periods,
 )
-from bot.domain.wages import Agreement, ordinary_hourly_value
+from bot.domain.wages import Terms, ordinary_hourly_value
 from bot.services.content import Library
 from bot.storage.stats import StatsStore
 
@@ -192,23 +192,25 @@ class StatsService:
         self.library = library
         self.clock = clock
 
-    def _rules(self, code: str) -> Rules | None:
+    def _rules(self, code: str) -> RuleBook | None:
         return self.library.rules.get(country(code).jurisdiction)
 
-    def _weekly_limit(self, code: str) -> float | None:
-        rules = self._rules(code)
+    def _weekly_limit(self, code: str, period: str) -> float | None:
+        book = self._rules(code)
+        rules = book.on(period_start(period)) if book else None
         return float(rules.weekly_hours.value) if rules and rules.weekly_hours else None
 
     def _minimum_hourly(self, code: str, period: str) -> float | None:
-        """The minimum wage per hour in force on the first day of the period."""
-        rules = self._rules(code)
-        if rules is None or rules.minimum_wage is None:
+        """The full-time (salary) minimum wage per hour in force on the period's first day."""
+        book = self._rules(code)
+        if book is None:
             return None
-        wage = rules.minimum_wage
-        if wage.effective > period_start(period):
+        rules = book.on(period_start(period))
+        wage = rules.minimum_for("month", False) or rules.minimum_for("day", False)
+        if wage is None:
             return None
-        agreement = Agreement(wage.amount, wage.unit, rules.currency or "")
-        return float(ordinary_hourly_value(agreement, rules))
+        terms = Terms(wage.effective, wage.amount, wage.unit, rules.currency or "")
+        return float(ordinary_hourly_value(terms, rules))
 
     async def record_use(self, user_id: int, kind: str, item: str) -> None:
         await self.store.record_use(user_id, self.clock.now().strftime("%Y-%m"), kind, item)
@@ -339,7 +341,7 @@ class StatsService:
         # Amounts in different currencies are never added up: not across countries, nor for
         # "another country", whose workers are paid in many.
         money = code not in (ALL, OTHER)
-        limit = self._weekly_limit(code) if code != ALL else None
+        limit = self._weekly_limit(code, period) if code != ALL else None
         minimum = self._minimum_hourly(code, period) if money else None
         data: CellData = cell_data(group_members, limit, minimum)
         pay_ok = money and data.pay_workers >= k

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
+from decimal import Decimal
 from typing import Any
 
 from bot import i18n
-from bot.i18n import N_, _, fmt_date, fmt_duration, fmt_money
+from bot.i18n import N_, _, fmt_date, fmt_duration, fmt_money, ngettext
 
 UNIT_SUFFIX = {
     "hour": N_("per hour"),
@@ -41,3 +43,183 @@ def render_warning(code: str, details: dict[str, Any], currency: str) -> str:
     return _(
         "In the week of {day} you did not get the weekly rest of {hours} hours in a row."
     ).format(day=fmt_date(details["week_start"]), hours=i18n.fmt_number(details["hours"]))
+
+
+ENDING_REASONS = {
+    "desist": N_("The family ended it (desistimiento)"),
+    "dismissed": N_("I was dismissed"),
+    "employer_fault": N_("I left because of the employer's fault"),
+    "resigned": N_("I resigned"),
+    "probation": N_("It ended in the trial period"),
+}
+NOT_CALCULATED_TOPICS = {
+    "daily_hours": N_("a daily hours limit"),
+    "weekly_hours": N_("a weekly hours limit"),
+    "overtime": N_("overtime pay"),
+    "minimum_wage": N_("the minimum wage"),
+    "weekly_rest": N_("the weekly rest"),
+}
+SETTLEMENT_LINES = {
+    "compensation": N_("Compensation"),
+    "notice": N_("Notice (or its pay)"),
+    "unfair_dismissal": N_("Compensation for unfair dismissal"),
+    "three_months": N_("Compensation: three months' wages"),
+    "twenty_days_per_year": N_("Compensation: 20 days' wages per year"),
+    "seniority_premium": N_("Seniority bonus (prima de antigüedad)"),
+    "aguinaldo": N_("Share of the aguinaldo"),
+    "vacation": N_("Holidays not taken"),
+    "vacation_premium": N_("Holiday premium (prima vacacional)"),
+    "severance": N_("Severance (indemnización)"),
+    "month_integration": N_("Rest of the month (integración del mes)"),
+    "sac": N_("Share of the aguinaldo (SAC)"),
+}
+CONDITIONS = {
+    "no_notice": N_("if you were not given this notice"),
+    "judge_unfair": N_("only if a judge finds the dismissal unfair"),
+    "not_paid_yet": N_("if not paid yet"),
+}
+NOT_INCLUDED = {
+    "everything": N_("This calculator does not yet compute what is owed in your country."),
+    "extra_payments": N_("The two extra payments (their amount is agreed with the family)."),
+    "unused_vacation": N_("Holidays not taken."),
+    "unpaid_days": N_("Days worked and not yet paid: see your statement."),
+    "vacation_after_year_5": N_("Holidays after the fifth year of work."),
+    "compensation_4_years": N_("The compensation after 4 years of work."),
+    "thirteenth_month": N_("The thirteenth month (décimo tercer mes)."),
+    "seniority_premium": N_("The seniority bonus (prima de antigüedad)."),
+}
+SETTLEMENT_NOTES = {
+    "part_year_not_counted": N_(
+        "Only whole years of work are counted here; the months of an unfinished year may "
+        "count too. Ask for it to be checked."
+    ),
+    "dismissal_deadline_20_days": N_(
+        "You have only 20 working days to challenge a dismissal "
+        "(Estatuto de los Trabajadores, art. 59.3)."
+    ),
+    "seniority_cap_not_applied": N_(
+        "The seniority bonus uses a wage of at most twice the minimum wage (LFT, arts. 162 and "
+        "486). The bot does not have a checked minimum wage, so it used your wage."
+    ),
+    "vacation_taken_unknown": N_("You did not say how many holiday days you took: none counted."),
+    "probation_changed_2026": N_(
+        "A 2026 law (Ley 27.802) changed the trial period; the bot has not checked its text."
+    ),
+    "week_is_monthly_12_52": N_("A week's wage is counted as a month's wage × 12 / 52."),
+}
+
+
+def ending_reason(code: str) -> str:
+    return _(ENDING_REASONS[code])
+
+
+def render_part(part: Any) -> str:
+    """How one part of the pay was computed, in one line."""
+    terms = part.terms
+    amount = fmt_money(terms.amount, terms.currency)
+    total = fmt_money(part.amount.quantize(Decimal("0.01")), terms.currency)
+    if part.per == "hour":
+        text = _("{hours} h × {amount} = {total}").format(
+            hours=i18n.fmt_number(part.quantity.quantize(Decimal("0.01"))),
+            amount=amount,
+            total=total,
+        )
+    elif part.per == "day":
+        text = _("{days} days worked × {amount} = {total}").format(
+            days=i18n.fmt_number(part.quantity), amount=amount, total=total
+        )
+    elif part.per == "month":
+        text = ngettext(
+            "{n} whole month × {amount} = {total}",
+            "{n} whole months × {amount} = {total}",
+            int(part.quantity),
+        ).format(n=int(part.quantity), amount=amount, total=total)
+    else:
+        text = _("{days} days × {amount} {unit} ÷ {divisor} = {total}").format(
+            days=i18n.fmt_number(part.quantity),
+            amount=amount,
+            unit=per_unit(terms.unit),
+            divisor=i18n.fmt_number(part.divisor),
+            total=total,
+        )
+    if part.source:
+        text += f" ({part.source})"
+    return text
+
+
+def render_note(code: str, details: dict[str, Any], source: str) -> str:
+    if code == "not_calculated":
+        what = _(NOT_CALCULATED_TOPICS[str(details["topic"])])
+        if details["reason"] == "not_in_law":
+            return _(
+                "Not calculated for your country: {what}. The law sets none for this work."
+            ).format(what=what)
+        return _(
+            "Not calculated for your country: {what}. The rule could not yet be checked in the "
+            "official text."
+        ).format(what=what)
+    if code == "minimum_wage_not_updated":
+        return _(
+            "The minimum wage in the bot ended on {date}; the new figure has not been added "
+            "yet, so your pay is not compared with it."
+        ).format(date=fmt_date(details["ended"]))
+    return _(
+        "Overtime can be paid at least at the ordinary rate, or given back as paid rest within "
+        "four months ({source})."
+    ).format(source=source)
+
+
+def render_settlement(settlement: Any, currency: str, name: str) -> str:
+    """The end-of-contract figure: each line with its article, what is left out, where to ask."""
+    years, months, days = settlement.service
+    lines = [
+        "🧾 <b>"
+        + _("If the job at {name} ends on {day}").format(
+            name=html.escape(name), day=fmt_date(settlement.ended)
+        )
+        + "</b>",
+        ending_reason(settlement.reason),
+        _("Time worked: {years} years, {months} months, {days} days (since {start}).").format(
+            years=years, months=months, days=days, start=fmt_date(settlement.started)
+        ),
+    ]
+    if settlement.daily_wage is not None:
+        lines.append(
+            _("Daily wage used: {amount}").format(
+                amount=fmt_money(settlement.daily_wage.quantize(Decimal("0.01")), currency)
+            )
+        )
+    if not settlement.lines and "everything" not in settlement.not_included:
+        lines.append(_("Nothing extra is owed for this way of ending, beyond what is below."))
+    for line in settlement.lines:
+        quantity = i18n.fmt_number(line.quantity.quantize(Decimal("0.01")).normalize())
+        size = {
+            "day": _("{n} days").format(n=quantity),
+            "month": _("{n} months").format(n=quantity),
+            "week": _("{n} weeks").format(n=quantity),
+        }[line.per]
+        value = fmt_money(line.amount, currency) if line.amount is not None else size
+        text = f"• {_(SETTLEMENT_LINES[line.code])}: <b>{value}</b>"
+        if line.amount is not None:
+            text += f" ({size})"
+        if line.condition:
+            text += " — " + _(CONDITIONS[line.condition])
+        lines.append(text + f"\n   {html.escape(line.source)}")
+    if settlement.total:
+        lines.append(
+            "<b>"
+            + _("Total: {amount}").format(amount=fmt_money(settlement.total, currency))
+            + "</b>"
+        )
+    for note in settlement.notes:
+        lines.append("ℹ️ " + _(SETTLEMENT_NOTES[note]))
+    if settlement.not_included:
+        lines.append(_("Not included here:"))
+        lines += ["• " + _(NOT_INCLUDED[code]) for code in settlement.not_included]
+    lines.append(
+        _(
+            "Have it checked before you sign anything: see “Where to get help”. "
+            "This is information, not legal advice."
+        )
+    )
+    return "\n".join(lines)

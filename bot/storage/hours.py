@@ -6,11 +6,19 @@ import datetime as dt
 import json
 from typing import Any
 
-from bot.domain.records import Employer, PaymentEntry, WorkEntry, from_minor, to_minor
+from bot.domain.records import (
+    Employer,
+    JobEnding,
+    PaymentEntry,
+    PayTerms,
+    WorkEntry,
+    from_minor,
+    to_minor,
+)
 from bot.storage.database import Database, Row, Transaction
 
 
-def _employer(row: Row) -> Employer:
+def _employer(row: Row, terms: tuple[PayTerms, ...] = ()) -> Employer:
     return Employer(
         id=row["id"],
         user_id=row["user_id"],
@@ -22,6 +30,18 @@ def _employer(row: Row) -> Employer:
         created_at=row["created_at"],
         usual_start=dt.time.fromisoformat(row["usual_start"]) if row["usual_start"] else None,
         usual_end=dt.time.fromisoformat(row["usual_end"]) if row["usual_end"] else None,
+        started_on=dt.date.fromisoformat(row["started_on"]) if row["started_on"] else None,
+        terms=terms,
+    )
+
+
+def _terms(row: Row) -> PayTerms:
+    return PayTerms(
+        starts=dt.date.fromisoformat(row["starts"]),
+        pay=from_minor(row["pay_minor"], row["currency"]),
+        pay_unit=row["pay_unit"],
+        currency=row["currency"],
+        live_in=bool(row["live_in"]),
     )
 
 
@@ -64,29 +84,167 @@ class HoursStore:
 
     # ---- households ------------------------------------------------------------------------
     async def add_employer(self, employer: Employer) -> int:
-        return await self.db.execute(
-            "INSERT INTO employers (user_id, nickname, pay_minor, pay_unit, currency, live_in,"
-            " usual_start, usual_end, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                employer.user_id,
-                employer.nickname,
-                to_minor(employer.pay, employer.currency),
-                employer.pay_unit,
-                employer.currency,
-                int(employer.live_in),
-                employer.usual_start.isoformat("minutes") if employer.usual_start else None,
-                employer.usual_end.isoformat("minutes") if employer.usual_end else None,
-                employer.created_at,
-                employer.created_at,
-            ),
-        )
+        """The household and its first pay terms, from the day she started, in one write."""
+        assert employer.started_on is not None
+        async with self.db.transaction() as tx:
+            employer_id = await tx.execute(
+                "INSERT INTO employers (user_id, nickname, pay_minor, pay_unit, currency, live_in,"
+                " usual_start, usual_end, started_on, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    employer.user_id,
+                    employer.nickname,
+                    to_minor(employer.pay, employer.currency),
+                    employer.pay_unit,
+                    employer.currency,
+                    int(employer.live_in),
+                    employer.usual_start.isoformat("minutes") if employer.usual_start else None,
+                    employer.usual_end.isoformat("minutes") if employer.usual_end else None,
+                    employer.started_on.isoformat(),
+                    employer.created_at,
+                    employer.created_at,
+                ),
+            )
+            await tx.execute(
+                "INSERT INTO pay_terms (user_id, employer_id, starts, pay_minor, pay_unit,"
+                " currency, live_in, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    employer.user_id,
+                    employer_id,
+                    employer.started_on.isoformat(),
+                    to_minor(employer.pay, employer.currency),
+                    employer.pay_unit,
+                    employer.currency,
+                    int(employer.live_in),
+                    employer.created_at,
+                ),
+            )
+        return employer_id
 
     async def employers(self, user_id: int) -> list[Employer]:
+        """Her households, each with its pay terms (two statements, whatever the count)."""
         rows = await self.db.fetchall(
             "SELECT * FROM employers WHERE user_id = ? ORDER BY id", (user_id,)
         )
-        return [_employer(r) for r in rows]
+        if not rows:
+            return []
+        terms: dict[int, list[PayTerms]] = {}
+        for row in await self.db.fetchall(
+            "SELECT * FROM pay_terms WHERE user_id = ? ORDER BY employer_id, starts", (user_id,)
+        ):
+            terms.setdefault(row["employer_id"], []).append(_terms(row))
+        return [_employer(r, tuple(terms.get(r["id"], ()))) for r in rows]
+
+    async def set_terms(self, user_id: int, employer_id: int, terms: PayTerms, now: str) -> bool:
+        """Pay terms from a date; terms already starting that day are replaced."""
+        async with self.db.transaction() as tx:
+            owned = await tx.fetchone(
+                "SELECT started_on FROM employers WHERE id = ? AND user_id = ?",
+                (employer_id, user_id),
+            )
+            if owned is None:
+                return False
+            await tx.execute(
+                "INSERT INTO pay_terms (user_id, employer_id, starts, pay_minor, pay_unit,"
+                " currency, live_in, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (employer_id, starts) DO UPDATE SET pay_minor = excluded.pay_minor,"
+                " pay_unit = excluded.pay_unit, currency = excluded.currency,"
+                " live_in = excluded.live_in, created_at = excluded.created_at",
+                (
+                    user_id,
+                    employer_id,
+                    terms.starts.isoformat(),
+                    to_minor(terms.pay, terms.currency),
+                    terms.pay_unit,
+                    terms.currency,
+                    int(terms.live_in),
+                    now,
+                ),
+            )
+            # The household row keeps the latest terms, for screens that show one figure.
+            await tx.execute(
+                "UPDATE employers SET (pay_minor, pay_unit, currency, live_in) = ("
+                " SELECT pay_minor, pay_unit, currency, live_in FROM pay_terms"
+                " WHERE employer_id = ? ORDER BY starts DESC LIMIT 1), updated_at = ?"
+                " WHERE id = ? AND user_id = ?",
+                (employer_id, now, employer_id, user_id),
+            )
+        return True
+
+    async def set_start(
+        self, user_id: int, employer_id: int, started_on: dt.date, now: str
+    ) -> bool:
+        """Move the day she started; the first terms move with it (later ones stay)."""
+        async with self.db.transaction() as tx:
+            changed = await tx.rowcount(
+                "UPDATE employers SET started_on = ?, updated_at = ? WHERE id = ? AND user_id = ?",
+                (started_on.isoformat(), now, employer_id, user_id),
+            )
+            if not changed:
+                return False
+            first = await tx.fetchone(
+                "SELECT id FROM pay_terms WHERE employer_id = ? ORDER BY starts LIMIT 1",
+                (employer_id,),
+            )
+            if first is not None:
+                # Terms that would start on or before the new first day fold into the first.
+                await tx.execute(
+                    "DELETE FROM pay_terms WHERE employer_id = ? AND id != ? AND starts <= ?",
+                    (employer_id, first["id"], started_on.isoformat()),
+                )
+                await tx.execute(
+                    "UPDATE pay_terms SET starts = ? WHERE id = ?",
+                    (started_on.isoformat(), first["id"]),
+                )
+        return True
+
+    # ---- buttons that record something, once ------------------------------------------------
+    async def claim_action(self, user_id: int, key: str, now: str) -> bool:
+        """True the first time `key` is claimed; False on any repeat (a double tap)."""
+        async with self.db.transaction() as tx:
+            return bool(
+                await tx.rowcount(
+                    "INSERT INTO done_actions (user_id, key, at) VALUES (?, ?, ?)"
+                    " ON CONFLICT (user_id, key) DO NOTHING",
+                    (user_id, key[:120], now),
+                )
+            )
+
+    async def release_action(self, user_id: int, key: str) -> None:
+        await self.db.execute(
+            "DELETE FROM done_actions WHERE user_id = ? AND key = ?", (user_id, key[:120])
+        )
+
+    # ---- how the job ended ---------------------------------------------------------------
+    async def save_ending(self, user_id: int, ending: JobEnding, now: str) -> None:
+        await self.db.execute(
+            "INSERT INTO job_endings (user_id, employer_id, reason, ended_on, vacation_taken,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, employer_id)"
+            " DO UPDATE SET reason = excluded.reason, ended_on = excluded.ended_on,"
+            " vacation_taken = excluded.vacation_taken, created_at = excluded.created_at",
+            (
+                user_id,
+                ending.employer_id,
+                ending.reason,
+                ending.ended_on.isoformat(),
+                ending.vacation_taken,
+                now,
+            ),
+        )
+
+    async def endings(self, user_id: int) -> list[JobEnding]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM job_endings WHERE user_id = ? ORDER BY employer_id", (user_id,)
+        )
+        return [
+            JobEnding(
+                r["employer_id"],
+                r["reason"],
+                dt.date.fromisoformat(r["ended_on"]),
+                r["vacation_taken"],
+            )
+            for r in rows
+        ]
 
     async def set_usual_schedule(
         self, user_id: int, employer_id: int, start: dt.time, end: dt.time, now: str
