@@ -151,6 +151,8 @@ def _register_handlers(app: BotApplication) -> None:
         # Inline buttons, routed by the codec's action name.
         CallbackQueryHandler(onboarding.on_language, pattern=callbacks.pattern("lang")),
         CallbackQueryHandler(onboarding.on_country, pattern=callbacks.pattern("country")),
+        CallbackQueryHandler(onboarding.on_region, pattern=callbacks.pattern("region")),
+        CallbackQueryHandler(onboarding.on_zone, pattern=callbacks.pattern("zone")),
         CallbackQueryHandler(onboarding.on_consent, pattern=callbacks.pattern("consent")),
         CallbackQueryHandler(onboarding.on_privacy_done, pattern=callbacks.pattern("privacy_done")),
         CallbackQueryHandler(settings.on_settings, pattern=callbacks.pattern("settings")),

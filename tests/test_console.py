@@ -53,7 +53,7 @@ def test_python_m_bot_runs_the_console_without_a_token(tmp_path: Path) -> None:
     env.update(DWBOT_DATA_DIR=str(tmp_path), DWBOT_LOG_LEVEL="WARNING")
     result = subprocess.run(
         [sys.executable, "-m", "bot", "console", "--language", "ar"],
-        input="/start\n7\n6\n3\n",
+        input="/start\n7\n6\n1\n1\n3\n",  # Arabic, another country: Asia, Hong Kong
         capture_output=True,
         text=True,
         cwd=tmp_path,

@@ -4,7 +4,10 @@ summaries, editing and deleting, and the export, in Spanish and Portuguese."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import shutil
+import subprocess
 from decimal import Decimal as D
 
 from bot import callbacks, i18n
@@ -176,11 +179,17 @@ async def test_export_sends_csv_and_pdf(harness: Harness) -> None:
     ((pdf_name, pdf_bytes),) = replies[-1].files.values()
     assert csv_name.endswith(".csv") and pdf_name.endswith(".pdf")
     rows = list(csv.DictReader(io.StringIO(csv_bytes.decode("utf-8-sig"))))
-    assert [(r["kind"], r["household"], r["worked_hours"], r["amount"]) for r in rows] == [
-        ("work", "Casa Azul", "6.00", ""),
-        ("payment", "Casa Azul", "", "500.00"),
+    columns = [tr("es", c) for c in ("Type", "Household", "Worked (hours)", "Amount")]
+    assert [tuple(r[c] for c in columns) for r in rows] == [
+        (tr("es", "Work"), "Casa Azul", "6.00", ""),
+        (tr("es", "Payment"), "Casa Azul", "", "500.00"),
     ]
     assert pdf_bytes.startswith(b"%PDF-")
+    if shutil.which("pdftotext"):  # the statement prints the CSV's SHA-256
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=pdf_bytes, capture_output=True, check=True
+        ).stdout.decode()
+        assert hashlib.sha256(csv_bytes).hexdigest() in text
     replies = await chat.say("/export 2026-03-31 2026-03-01")
     assert replies[-1].text == tr(
         "es", "Write the period as two dates, for example: /export 2026-03-01 2026-03-31"
@@ -231,3 +240,46 @@ async def test_started_last_month_statement_and_end_of_job_by_taps(
                 or "Real Decreto 1620/2011, art. 11.2" in replies[-1].text
             )
             assert _("Not included here:") in replies[-1].text
+
+
+async def test_work_before_the_start_date_offers_to_move_the_start(harness: Harness) -> None:
+    await harness.onboard(user_id=91)
+    chat = harness.chat(91)
+    await chat.say("/hours")
+    await add_household(harness, 91, "Casa", "day", "400", since="20260301")
+    replies = await chat.say("el 20 de febrero de 8 a 14")
+    assert callbacks.encode("h", "mvs", 1) in [d for _l, d in replies[-1].buttons]
+    assert await harness.db.fetchval("SELECT COUNT(*) FROM work_entries") == 0
+    await chat.press(callbacks.encode("h", "mvs", 1))
+    assert await harness.db.fetchval("SELECT started_on FROM employers") == "2026-02-20"
+    assert await harness.db.fetchval("SELECT day FROM work_entries") == "2026-02-20"
+
+
+async def test_double_tap_on_which_household_stores_once(harness: Harness) -> None:
+    await harness.onboard(user_id=92)
+    chat = harness.chat(92)
+    await chat.say("/hours")
+    await add_household(harness, 92, "Casa A", "day", "400")
+    await chat.say("/hours")
+    await chat.press(callbacks.encode("h", "addemp"))
+    await add_household(harness, 92, "Casa B", "day", "400")
+    replies = await chat.say("8h")
+    asking = replies[-1]
+    first, second = [d for _l, d in asking.buttons][:2]
+    await chat.press(first, message_id=asking.message_id)
+    again = await chat.press(first, message_id=asking.message_id)  # the same button again
+    assert await harness.db.fetchval("SELECT SUM(worked_minutes) FROM work_entries") == 480
+    assert [r.text for r in again] == [tr("es", "✅ Already saved.")]
+
+
+async def test_an_edit_keeps_the_entry_day(harness: Harness) -> None:
+    await harness.onboard(user_id=93)
+    chat = harness.chat(93)
+    await chat.say("/hours")
+    await add_household(harness, 93, "Casa", "day", "400")
+    await chat.say("el 2 de marzo de 9 a 13")
+    entry_id = await harness.db.fetchval("SELECT id FROM work_entries")
+    await chat.press(callbacks.encode("h", "edit", entry_id))
+    await chat.say("8-20")
+    row = await harness.db.fetchone("SELECT day, worked_minutes FROM work_entries")
+    assert tuple(row) == ("2026-03-02", 720)

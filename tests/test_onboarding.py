@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from bot import callbacks, i18n
+from bot.handlers import onboarding
 from bot.handlers.menu import MENU
 from bot.i18n import _
 from tests.conftest import Harness
@@ -139,3 +142,74 @@ async def test_commands_registered_with_telegram_in_each_language(settings) -> N
     finally:
         await app.post_shutdown(app)  # type: ignore[misc]
         await app.shutdown()
+
+
+# ---- "Another country" is a real place -----------------------------------------------------
+
+
+def tap_label(replies: list, label: str) -> str:
+    """The callback data of the button labelled `label` on the last keyboard shown."""
+    keyboard = next(r for r in reversed(replies) if r.buttons)
+    found = [data for text, data in keyboard.buttons if text == label]
+    assert len(found) == 1, f"no single button {label!r} in {[t for t, _d in keyboard.buttons]}"
+    assert found[0] is not None
+    return found[0]
+
+
+async def tap(chat, replies: list, label: str) -> list:
+    """Press the button a worker sees as `label`, as she would."""
+    return await chat.press(tap_label(replies, label))
+
+
+def in_locale(locale: str, render, *args):
+    with i18n.using(locale):
+        return render(*args)
+
+
+@pytest.mark.parametrize(("user_id", "locale"), [(11, "tl"), (12, "ar")])
+async def test_another_country_hong_kong_by_taps(
+    harness: Harness, user_id: int, locale: str
+) -> None:
+    """Hong Kong, reached by buttons only: her clock is Hong Kong's, her money Hong Kong's."""
+    chat = harness.chat(user_id, locale)  # Telegram's language_code
+    replies = await chat.say("/start")
+    replies = await tap(chat, replies, "✅ " + i18n.NATIVE_NAMES[locale])
+    assert replies[-1].text == tr(
+        locale, "Which country do you work in? Your rights depend on its laws."
+    )
+    replies = await tap(chat, replies, "🌍 " + tr(locale, "Another country"))
+    assert replies[-1].text == tr(locale, "In which part of the world do you work?")
+    asia = i18n.babel_locale(locale).territories["142"]  # CLDR's name for UN M49 region 142
+    replies = await tap(chat, replies, f"🌏 {asia}")
+    hong_kong = in_locale(locale, i18n.country_name, "HK")
+    replies = await tap(chat, replies, f"🇭🇰 {hong_kong}")
+
+    # 15:00 UTC on the test clock is 23:00 in Hong Kong.
+    eleven_pm = in_locale(locale, i18n.fmt_time, dt.time(23, 0))
+    summary, privacy = replies[-2], replies[-1]
+    city = in_locale(locale, onboarding.zone_city, "Asia/Hong_Kong")
+    assert summary.text.split("\n") == [
+        f"🇭🇰 <b>{hong_kong}</b>",
+        tr(
+            locale,
+            "Your rights: the international standard, ILO Convention 189. "
+            "I do not have this country's own law yet.",
+        ),
+        tr(locale, "Your time now: {time} ({place}).").format(time=eleven_pm, place=city),
+        tr(locale, "Your money: {currency}.").format(
+            currency=in_locale(locale, onboarding.money_label, "HKD")
+        ),
+    ]
+    assert tr(locale, "I keep only what I need to help you:") in privacy.text
+    await tap(chat, replies, "⬜ " + tr(locale, "Keep my records"))
+    await chat.press(callbacks.encode("privacy_done", "o"))
+
+    row = await harness.db.fetchone(
+        f"SELECT country, timezone, onboarded FROM users WHERE user_id = {user_id}"
+    )
+    assert tuple(row) == ("HK", "Asia/Hong_Kong", 1)
+    # What she records is in Hong Kong dollars unless she writes another currency.
+    services = harness.app.bot_data.services
+    assert services is not None
+    user = await services.users.get(user_id)
+    assert user is not None and services.hours.currency(user) == "HKD"

@@ -409,3 +409,16 @@ def test_demo_data_refuses_a_database_with_users_unless_appending(tmp_path: Path
     assert bad.returncode == 2 and "k must be at least 5" in bad.stderr
     bad = run("stats", "--from", "2026-13")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_hourly_paid_workers_are_compared_with_the_hourly_minimum() -> None:
+    # Spain 2026: 9.55 EUR/h for hourly work (RD 126/2026 art. 4.2); a salary of 1,221 EUR a
+    # month is 7.04 EUR/h. A cleaner paid 8 EUR/h is below the first, not the second.
+    from bot.domain.statistics import WorkerPeriod, cell_data
+
+    hourly = WorkerPeriod("ES", minutes=600, weeks=1, pay_value=80.0, pay_hours=10.0)
+    hourly.hourly_paid_hours = 10.0
+    salaried = WorkerPeriod("ES", minutes=600, weeks=1, pay_value=80.0, pay_hours=10.0)
+    data = cell_data([hourly, salaried], 40.0, 7.04, 9.55)
+    assert data.below_minimum == 1
+    assert cell_data([hourly, salaried], 40.0, 7.04).below_minimum == 0

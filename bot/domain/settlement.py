@@ -132,9 +132,12 @@ def settle(
             not_included,
             notes,
         )
+    # A line of zero days (12 days x 0 whole years) is no money owed: it is left out, and
+    # the note on unfinished years says why.
     rounded = tuple(
         Line(ln.code, None if ln.amount is None else cents(ln.amount, exponent), *_rest(ln))
         for ln in lines
+        if ln.quantity > 0
     )
     return Settlement(
         jurisdiction,

@@ -56,6 +56,7 @@ class WorkerPeriod:
     max_week_minutes: int = 0
     pay_value: float = 0.0
     pay_hours: float = 0.0
+    hourly_paid_hours: float = 0.0  # of pay_hours, those paid by the hour
     owed: float = 0.0
     due_before: float = 0.0
 
@@ -66,6 +67,11 @@ class WorkerPeriod:
     @property
     def hourly_pay(self) -> float | None:
         return self.pay_value / self.pay_hours if self.pay_hours > 0 else None
+
+    @property
+    def paid_by_the_hour(self) -> bool:
+        """Most of her paid hours are paid by the hour (an hourly minimum wage may apply)."""
+        return self.pay_hours > 0 and self.hourly_paid_hours * 2 > self.pay_hours
 
     @property
     def unpaid(self) -> bool:
@@ -186,7 +192,10 @@ def worker_periods(
         found = periods.get((user_id, month))
         if found is not None:
             found.pay_value += value
-            found.pay_hours += pay_hours(household, month, minutes, weeks)
+            hours = pay_hours(household, month, minutes, weeks)
+            found.pay_hours += hours
+            if household.unit == "hour":
+                found.hourly_paid_hours += hours
         due[user_id][month] += value
     for user_id, week, household_id, amount in payments:
         household = households[household_id]
@@ -236,7 +245,11 @@ def cell_data(
     members: Iterable[WorkerPeriod],
     weekly_limit_hours: float | None,
     minimum_hourly: float | None,
+    minimum_for_hourly_pay: float | None = None,
 ) -> CellData:
+    """`minimum_for_hourly_pay`: the minimum per hour for work paid by the hour, where the law
+    sets one apart (Spain: RD 126/2026 art. 4.2); workers mostly paid by the hour are compared
+    with it, the others with `minimum_hourly` (the salary minimum per hour)."""
     members = list(members)
     hours = [h for m in members if (h := m.hours_per_week) is not None]
     pays = [p for m in members if (p := m.hourly_pay) is not None]
@@ -246,8 +259,17 @@ def cell_data(
         limit_minutes = weekly_limit_hours * 60
         over = sum(1 for m in members if m.weeks and m.max_week_minutes > limit_minutes)
     below = None
-    if minimum_hourly is not None:
-        below = sum(1 for p in pays if p < minimum_hourly)
+    if minimum_hourly is not None or minimum_for_hourly_pay is not None:
+        below = 0
+        for m in members:
+            pay = m.hourly_pay
+            floor = (
+                minimum_for_hourly_pay
+                if m.paid_by_the_hour and minimum_for_hourly_pay is not None
+                else minimum_hourly
+            )
+            if pay is not None and floor is not None and pay < floor:
+                below += 1
     return CellData(
         workers=len(members),
         hours_workers=len(hours),

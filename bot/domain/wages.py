@@ -559,7 +559,7 @@ def _minimum_wage_checks(
     """Each pay term of the period against the minimum wage in force for it.
 
     Hourly pay is compared as it is. A salary is compared with the minimum for the same unit,
-    pro rata when the hours she logged average less than the legal full-time week.
+    pro rata when her longest logged week is shorter than the legal full-time week.
     """
     warnings: list[Warning] = []
     notes: list[Note] = []
@@ -619,13 +619,16 @@ def _floor_for(
         limit = ordinary_hourly_value(Terms(terms.starts, minimum.amount, minimum.unit, ""), rules)
         unit = "hour"
     if terms.unit != "hour" and rules.weekly_hours is not None:
-        days = [d for d in accrued if d >= terms.starts]
-        minutes = sum(per_day.get(d, 0) for d in days)
-        if not days or not minutes:
+        # Pro rata to her working time: the longest week she logged under these terms (a
+        # week she did not log says nothing about her hours).
+        weeks: dict[dt.date, int] = defaultdict(int)
+        for day in accrued:
+            if day >= terms.starts and per_day.get(day):
+                weeks[monday_of(day)] += per_day[day]
+        if not weeks:
             return None  # no hours logged: her working time is unknown, nothing to compare
-        weekly = Decimal(minutes) / 60 / (Decimal(len(days)) / 7)
-        share = min(Decimal(1), weekly / rules.weekly_hours.value)
-        limit = limit * share
+        longest = Decimal(max(weeks.values())) / 60
+        limit = limit * min(Decimal(1), longest / rules.weekly_hours.value)
     return agreed, limit, unit
 
 

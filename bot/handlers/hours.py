@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import hashlib
 from decimal import Decimal
 from typing import Any
 
@@ -30,7 +31,7 @@ from bot.domain.settlement import REASONS, Settlement
 from bot.domain.users import Consent, User
 from bot.domain.wages import Summary
 from bot.handlers.common import Button, answer_callback, current_user, escape, inline, send
-from bot.i18n import N_, _, fmt_date, fmt_duration, fmt_money, fmt_time, ngettext
+from bot.i18n import N_, _, fmt_date, fmt_duration, fmt_money, fmt_time
 from bot.services.hours import (
     HoursService,
     NeedsChoice,
@@ -40,12 +41,11 @@ from bot.services.hours import (
     validate_nickname,
 )
 from bot.services.wording import (
+    balance_text,
     ending_reason,
     per_unit,
-    render_note,
-    render_part,
     render_settlement,
-    render_warning,
+    summary_lines,
 )
 
 ENTRY, EMPLOYER, PAYMENT_AMOUNT, EDIT = "entry", "employer", "payment_amount", "edit"
@@ -162,18 +162,8 @@ async def show_hours(update: Update, context: BotContext) -> None:
 
 
 def balance_line(balance: Decimal, currency: str) -> str:
-    """What she is owed, or that she was paid more: never a negative amount owed."""
-    if balance > 0:
-        return (
-            "<b>"
-            + _("Still owed to you: {amount}").format(amount=fmt_money(balance, currency))
-            + "</b>"
-        )
-    if balance < 0:
-        return _("Paid more than the record shows: {amount}").format(
-            amount=fmt_money(-balance, currency)
-        )
-    return _("Nothing is owed: what was earned has been paid.")
+    text = balance_text(balance, currency)
+    return f"<b>{text}</b>" if balance > 0 else text
 
 
 # ---- adding a household ---------------------------------------------------------------------
@@ -729,49 +719,20 @@ async def _edit_step(
 # ---- summaries, entries, export -----------------------------------------------------------
 def render_summary(summary: Summary, employer: Employer, rules_name: str | None) -> str:
     """A period's figures, each with how it was computed, and what was not calculated."""
-    currency = employer.currency
     lines = [
         f"🏠 <b>{escape(employer.nickname)}</b> — "
-        + _("{start} to {end}").format(start=fmt_date(summary.start), end=fmt_date(summary.end)),
-        ngettext("{n} day worked", "{n} days worked", summary.days_worked).format(
-            n=summary.days_worked
-        )
-        + " · "
-        + ngettext("{n} day of rest", "{n} days of rest", summary.rest_days).format(
-            n=summary.rest_days
-        ),
-        _("Hours worked: {hours}").format(hours=fmt_duration(summary.minutes)),
+        + _("{start} to {end}").format(start=fmt_date(summary.start), end=fmt_date(summary.end))
     ]
-    if summary.overtime_minutes:
-        lines.append(_("Overtime: {hours}").format(hours=fmt_duration(summary.overtime_minutes)))
-    lines.append(_("Earned as agreed: {amount}").format(amount=fmt_money(summary.earned, currency)))
-    lines += ["   " + render_part(part) for part in summary.parts]
-    if summary.accrued_until is not None and summary.accrued_until < summary.end:
+    for kind, text in summary_lines(summary, employer.currency):
+        safe = escape(text)
         lines.append(
-            "   "
-            + _("Counted up to {day}: days still to come are not counted.").format(
-                day=fmt_date(summary.accrued_until)
-            )
+            {
+                "how": f"   {safe}",
+                "owed": f"<b>{safe}</b>" if summary.balance > 0 else safe,
+                "warning": f"\n⚠️ {safe}",
+                "note": f"\nℹ️ {safe}",
+            }.get(kind, safe)
         )
-    if summary.overtime_pay or (summary.overtime_minutes and summary.overtime_rest_instead):
-        label = (
-            _("Overtime, at least (unless given back as paid rest): {amount}")
-            if summary.overtime_rest_instead
-            else _("Extra for overtime: {amount}")
-        )
-        lines.append(label.format(amount=fmt_money(summary.overtime_pay, currency)))
-        lines.append("   " + escape(summary.overtime_source))
-    lines.append(_("Paid to you: {amount}").format(amount=fmt_money(summary.paid, currency)))
-    lines.append(balance_line(summary.balance, currency))
-    for warning in summary.warnings:
-        lines += [
-            "",
-            "⚠️ "
-            + render_warning(warning.code, warning.details, currency)
-            + f" ({escape(warning.source)})",
-        ]
-    for note in summary.notes:
-        lines += ["", "ℹ️ " + escape(render_note(note.code, note.details, note.source))]
     return "\n".join(lines)
 
 
@@ -869,6 +830,8 @@ async def send_export(update: Update, context: BotContext, user: User, period: P
         period,
         await service.summaries(user, period),
         *await service.entries(user, period),
+        hashlib.sha256(csv_bytes).hexdigest(),  # printed on the PDF to match the two files
+        await service.settlements(user),
     )
     await context.bot.send_document(
         update.effective_chat.id,
@@ -921,7 +884,8 @@ async def on_button(update: Update, context: BotContext) -> None:
     message_id = query.message.message_id if query and query.message else 0
     key = f"cb:{message_id}:{query.data if query else ''}"
     if not await service.claim(user, key):
-        await answer_callback(update, _("✅ Already saved."))
+        await answer_callback(update)
+        await send(update, context, _("✅ Already saved."))  # said in the chat, not a toast
         return
     await answer_callback(update)
     try:

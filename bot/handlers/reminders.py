@@ -18,6 +18,7 @@ from bot.domain.entry_parser import ParsedShift
 from bot.domain.errors import UserFacingError
 from bot.domain.reminders import Schedule, parse_one_off
 from bot.domain.users import User
+from bot.handlers import onboarding
 from bot.handlers.common import Button, answer_callback, current_user, escape, inline, send
 from bot.i18n import N_, _, fmt_datetime, fmt_time
 from bot.storage.reminders import Reminder
@@ -315,25 +316,12 @@ async def timezone_command(update: Update, context: BotContext) -> None:
         await _set_timezone(update, context, user, context.args[0])
         return
     await context.services.conversations.set(user.user_id, TIMEZONE, {})
-    current = user.timezone or country(user.country).timezone
-    await send(
-        update,
-        context,
-        _(
-            "Your time zone is {tz}. To change it, write its name, for "
-            "example: Europe/Madrid, America/Lima, Asia/Hong_Kong"
-        ).format(tz=current),
-    )
+    await onboarding.ask_timezone(update, context, user)  # her country's clocks as buttons
 
 
 async def _set_timezone(update: Update, context: BotContext, user: User, text: str) -> None:
-    name = text.strip()
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise UserFacingError(
-            N_("I don't know that time zone. Write it like this: Europe/Madrid")
-        ) from None
+    # The service refuses unknown names, folders such as "America" and over-long text.
+    context.worker = await context.services.users.set_timezone(user.user_id, text)
     await context.services.conversations.clear(user.user_id)
-    context.worker = await context.services.users.set_timezone(user.user_id, name)
+    name = context.worker.timezone or ""
     await send(update, context, _("✅ Time zone: {tz}.").format(tz=escape(name)))

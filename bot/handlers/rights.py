@@ -10,7 +10,7 @@ from telegram.constants import ChatAction
 from bot import callbacks, i18n
 from bot.context import BotContext
 from bot.domain.content import TOPICS, Topic, to_telegram_html
-from bot.domain.countries import OTHER, country
+from bot.domain.countries import country
 from bot.domain.users import User
 from bot.handlers.common import Button, answer_callback, current_user, escape, inline, send
 from bot.i18n import _
@@ -22,7 +22,7 @@ def _jurisdiction(user: User) -> str:
 
 
 def place_name(user: User) -> str:
-    if user.country in (None, OTHER):
+    if user.country is None or country(user.country).jurisdiction == "ilo":
         return _("International standard (ILO Convention 189)")
     return i18n.country_name(user.country)
 

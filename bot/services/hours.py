@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
@@ -40,6 +38,7 @@ from bot.domain.wages import (
 )
 from bot.i18n import N_
 from bot.services.content import Library
+from bot.services.record_csv import build_record_csv
 from bot.storage.hours import HoursStore
 
 MAX_AMOUNT = Decimal(100_000_000)
@@ -494,66 +493,25 @@ class HoursService:
         )
 
     async def export_csv(self, user: User, period: Period) -> bytes:
-        """Every entry of the period, one row each, with when it was recorded and changed."""
-        tz = self.timezone(user)
+        """Every entry of the period, one row each, with when it was recorded and changed,
+        and the end-of-job lines she asked for; headers in her language."""
         names = {e.id: e.nickname for e in await self.employers(user)}
         work, payments = await self.entries(user, period)
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            [
-                "kind",
-                "household",
-                "date",
-                "start",
-                "end",
-                "break_minutes",
-                "worked_hours",
-                "amount",
-                "currency",
-                "method",
-                "note",
-                "recorded_at",
-                "changed_at",
-            ]
+        return build_record_csv(
+            names, work, payments, self.timezone(user), await self.settlements(user)
         )
-        for entry in work:
-            writer.writerow(
-                [
-                    "work",
-                    names.get(entry.employer_id, ""),
-                    entry.day.isoformat(),
-                    _local(entry.start_at, tz),
-                    _local(entry.end_at, tz),
-                    entry.break_minutes,
-                    f"{Decimal(entry.worked_minutes) / 60:.2f}",
-                    "",
-                    "",
-                    "",
-                    "",
-                    entry.created_at,
-                    entry.updated_at,
-                ]
-            )
-        for payment in payments:
-            writer.writerow(
-                [
-                    "payment",
-                    names.get(payment.employer_id, ""),
-                    payment.day.isoformat(),
-                    "",
-                    "",
-                    "",
-                    "",
-                    f"{payment.amount}",
-                    payment.currency,
-                    payment.method or "",
-                    payment.note or "",
-                    payment.created_at,
-                    payment.updated_at,
-                ]
-            )
-        return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet apps read UTF-8
+
+    async def settlements(self, user: User) -> list[tuple[str, Settlement, str]]:
+        """Each household she ran the end-of-job calculator for: (name, result, currency)."""
+        result = []
+        for ending in await self.endings(user):
+            employer = await self.employer(user, ending.employer_id)
+            try:
+                settlement = await self.settlement(user, ending)
+            except (UserFacingError, ValueError):
+                continue  # the start date moved after the ending was saved, or the country
+            result.append((employer.nickname, settlement, employer.currency))
+        return result
 
 
 def _local(moment: dt.datetime | None, tz: ZoneInfo) -> str:

@@ -10,11 +10,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Sequence
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.domain.records import PaymentEntry, WorkEntry
+from bot.domain.settlement import Settlement
 from bot.i18n import _
+from bot.services.wording import settlement_line
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection");
 # tab and carriage return hide one, and some spreadsheet apps also read the full-width forms.
@@ -22,7 +25,11 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def build_record_csv(
-    names: dict[int, str], work: list[WorkEntry], payments: list[PaymentEntry], tz: ZoneInfo
+    names: dict[int, str],
+    work: list[WorkEntry],
+    payments: list[PaymentEntry],
+    tz: ZoneInfo,
+    settlements: Sequence[tuple[str, Settlement, str]] = (),
 ) -> bytes:
     """Every entry, work first then payments, as CSV in the active locale (see `i18n.using`)."""
     zone = str(tz)
@@ -84,6 +91,25 @@ def build_record_csv(
             _("Yes") if changed else _("No"),
             changed,
         )
+    # What she is owed if the job ends: one row per line, with its article in the note.
+    for name, settlement, currency in settlements:
+        for line in settlement.lines:
+            row(
+                _("End of job"),
+                name,
+                settlement.ended.isoformat(),
+                "",
+                "",
+                "",
+                "",
+                "" if line.amount is None else f"{line.amount}",
+                currency,
+                "",
+                settlement_line(line, currency),
+                "",
+                "",
+                "",
+            )
     return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet apps read UTF-8
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from bot import i18n
@@ -11,13 +12,14 @@ from bot.domain.clock import Clock
 from bot.domain.countries import country
 from bot.domain.records import PaymentEntry, WorkEntry
 from bot.domain.rules import Rules
+from bot.domain.settlement import Settlement
 from bot.domain.users import User
 from bot.i18n import _, ngettext
 from bot.services.content import Library
 from bot.services.handbook import A4
-from bot.services.hours import EmployerSummary, Period
+from bot.services.hours import EmployerSummary, Period, agreement_of
 from bot.services.record_csv import local_moment, payment_method
-from bot.services.wording import per_unit, render_warning
+from bot.services.wording import per_unit, settlement_lines, summary_lines
 
 # An entry written down more than this long after the work (or payment) it is about is marked,
 # so a reader can tell notes made at the time from ones written from memory.
@@ -39,6 +41,7 @@ class StatementService:
         work: list[WorkEntry],
         payments: list[PaymentEntry],
         csv_sha256: str | None = None,
+        settlements: Sequence[tuple[str, Settlement, str]] = (),
     ) -> bytes:
         """A PDF listing every entry with when it was recorded, the totals and the rules.
 
@@ -47,7 +50,7 @@ class StatementService:
         if csv_sha256 is not None and not _SHA256_RE.fullmatch(csv_sha256.lower()):
             raise ValueError("csv_sha256 must be 64 hexadecimal digits")
         with i18n.using(user.locale):
-            return self._render(user, period, summaries, work, payments, csv_sha256)
+            return self._render(user, period, summaries, work, payments, csv_sha256, settlements)
 
     def _render(
         self,
@@ -57,6 +60,7 @@ class StatementService:
         work: list[WorkEntry],
         payments: list[PaymentEntry],
         csv_sha256: str | None,
+        settlements: Sequence[tuple[str, Settlement, str]] = (),
     ) -> bytes:
         tz = ZoneInfo(user.timezone or country(user.country).timezone)
         book = self.library.rules.get(country(user.country).jurisdiction)
@@ -94,12 +98,16 @@ class StatementService:
             if pdf.will_page_break(_KEEP_WITH_NEXT):  # a heading never ends a page alone
                 pdf.add_page()
             line(_("Household: {name}").format(name=typed(employer.nickname)), 12, bold=True)
-            line(
-                _("Agreed pay: {amount} {unit}").format(
-                    amount=i18n.fmt_money(employer.pay, employer.currency),
-                    unit=per_unit(employer.pay_unit),
+            agreement = agreement_of(employer)
+            line(_("Working there since {day}.").format(day=i18n.fmt_date(agreement.starts)))
+            for terms in agreement.terms:  # every pay agreed, from its date
+                line(
+                    _("Agreed pay from {day}: {amount} {unit}").format(
+                        day=i18n.fmt_date(terms.starts),
+                        amount=i18n.fmt_money(terms.amount, terms.currency),
+                        unit=per_unit(terms.unit),
+                    )
                 )
-            )
             pdf.ln(1)
             pdf.grid(
                 [_("Date"), _("From"), _("To"), _("Break"), _("Worked"), _("Recorded")],
@@ -142,32 +150,10 @@ class StatementService:
                     8,
                 )
             pdf.ln(2)
-            totals = [
-                _("Days worked: {n}").format(n=summary.days_worked),
-                _("Hours worked: {hours}").format(hours=i18n.fmt_duration(summary.minutes)),
-                _("Overtime: {hours}").format(hours=i18n.fmt_duration(summary.overtime_minutes)),
-                _("Earned as agreed: {amount}").format(
-                    amount=i18n.fmt_money(summary.earned, employer.currency)
-                ),
-                _("Extra for overtime: {amount}").format(
-                    amount=i18n.fmt_money(summary.overtime_pay, employer.currency)
-                ),
-                _("Paid to you: {amount}").format(
-                    amount=i18n.fmt_money(summary.paid, employer.currency)
-                ),
-                _("Still owed to you: {amount}").format(
-                    amount=i18n.fmt_money(summary.balance, employer.currency)
-                ),
-            ]
-            for total in totals:
-                line(total, 10, bold=total == totals[-1])
-            for warning in summary.warnings:
-                line(
-                    "⚠ "
-                    + render_warning(warning.code, warning.details, employer.currency)
-                    + f" ({warning.source})",
-                    9,
-                )
+            for kind, text in summary_lines(summary, employer.currency):
+                prefix = {"how": "   ", "warning": "⚠ ", "note": "ℹ "}.get(kind, "")
+                size = 9 if kind in ("how", "warning", "note") else 10
+                line(prefix + text, size, bold=kind == "owed")
         pdf.ln(4)
         line(_("Rules applied"), 11, bold=True)
         if rules is None:
@@ -179,7 +165,13 @@ class StatementService:
                 (_("Weekly rest"), rules.weekly_rest),
             ):
                 if sourced is not None:
-                    line(f"{label}: {i18n.fmt_number(sourced.value)} h — {sourced.source}", 9)
+                    hours = i18n.fmt_duration(int(sourced.value * 60))
+                    line(
+                        _("{rule}: {hours} — {source}").format(
+                            rule=label, hours=hours, source=sourced.source
+                        ),
+                        9,
+                    )
             if rules.overtime is not None:
                 tiers = ", ".join(f"×{t.multiplier}" for t in rules.overtime.tiers)
                 line(_("Overtime") + f": {tiers} — {rules.overtime.source}", 9)
@@ -193,6 +185,11 @@ class StatementService:
                     ),
                     9,
                 )
+        for name, settlement, currency in settlements:
+            pdf.ln(4)
+            for kind, text in settlement_lines(settlement, currency, name):
+                bullet = "• " if kind in ("line", "missing") else ""
+                line(bullet + text, 12 if kind == "title" else 9, bold=kind in ("title", "total"))
         if csv_sha256 is not None:
             pdf.ln(2)
             line(_("SHA-256 of the CSV file:"), 8)

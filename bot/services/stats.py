@@ -212,6 +212,14 @@ class StatsService:
         terms = Terms(wage.effective, wage.amount, wage.unit, rules.currency or "")
         return float(ordinary_hourly_value(terms, rules))
 
+    def _minimum_for_hourly_pay(self, code: str, period: str) -> float | None:
+        """The minimum per hour for work paid by the hour, where the law sets one apart."""
+        book = self._rules(code)
+        if book is None:
+            return None
+        wage = book.on(period_start(period)).minimum_for("hour", False)
+        return float(wage.amount) if wage is not None and wage.unit == "hour" else None
+
     async def record_use(self, user_id: int, kind: str, item: str) -> None:
         await self.store.record_use(user_id, self.clock.now().strftime("%Y-%m"), kind, item)
 
@@ -343,7 +351,8 @@ class StatsService:
         money = code not in (ALL, OTHER)
         limit = self._weekly_limit(code, period) if code != ALL else None
         minimum = self._minimum_hourly(code, period) if money else None
-        data: CellData = cell_data(group_members, limit, minimum)
+        hourly_minimum = self._minimum_for_hourly_pay(code, period) if money else None
+        data: CellData = cell_data(group_members, limit, minimum, hourly_minimum)
         pay_ok = money and data.pay_workers >= k
         hours_ok = data.hours_workers >= k
         unpaid_total = None

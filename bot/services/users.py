@@ -5,12 +5,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.domain import countries
 from bot.domain.clock import Clock, iso
-from bot.domain.countries import BY_CODE, country
 from bot.domain.errors import UserFacingError
 from bot.domain.users import Consent, Role, User
 from bot.i18n import AVAILABLE_LOCALES, N_, negotiate
 from bot.storage.users import UserStore
+
+CHOOSE_ZONE = N_("Please choose a time zone from the buttons.")
+
+
+def _require_country(code: str) -> None:
+    if not countries.is_country(code):
+        raise UserFacingError(N_("Please choose a country from the buttons."))
 
 
 class UserService:
@@ -45,10 +52,19 @@ class UserService:
         await self.store.update(user_id, self._now(), locale=locale)
         return await self._require(user_id)
 
-    async def set_country(self, user_id: int, code: str) -> User:
-        if code not in BY_CODE:
-            raise UserFacingError(N_("Please choose a country from the buttons."))
-        await self.store.update(user_id, self._now(), country=code, timezone=country(code).timezone)
+    def zone_choices(self, code: str) -> tuple[str, ...]:
+        """The clocks a worker in `code` may keep (main one first); one means no question."""
+        _require_country(code)
+        return countries.zone_choices(code, self.clock.now().date())
+
+    async def set_country(self, user_id: int, code: str, timezone: str | None = None) -> User:
+        """Her country and, with it, her time zone: `timezone` (one of the country's) or its
+        main one. Never the legacy "another country" code."""
+        _require_country(code)
+        zone = countries.country(code).timezone if timezone is None else timezone
+        if not countries.has_zone(code, zone):
+            raise UserFacingError(CHOOSE_ZONE)
+        await self.store.update(user_id, self._now(), country=code, timezone=zone)
         return await self._require(user_id)
 
     async def set_consent(self, user_id: int, kind: Consent, granted: bool) -> User:
@@ -59,7 +75,18 @@ class UserService:
         await self.store.update(user_id, self._now(), quiet_hours=int(on))
         return await self._require(user_id)
 
-    async def set_timezone(self, user_id: int, timezone: str) -> User:
+    async def set_timezone(self, user_id: int, name: str, of_country: str | None = None) -> User:
+        """Her time zone, typed (any IANA name, any case) or from the buttons of `of_country`
+        (then it must be one of that country's zones)."""
+        if of_country is not None:
+            _require_country(of_country)
+            if not countries.has_zone(of_country, name):
+                raise UserFacingError(CHOOSE_ZONE)
+        timezone = countries.timezone_named(name)
+        if timezone is None:
+            raise UserFacingError(
+                N_("I don't know that time zone. Write it like this: Europe/Madrid")
+            )
         await self.store.update(user_id, self._now(), timezone=timezone)
         return await self._require(user_id)
 

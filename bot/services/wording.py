@@ -169,57 +169,161 @@ def render_note(code: str, details: dict[str, Any], source: str) -> str:
     ).format(source=source)
 
 
-def render_settlement(settlement: Any, currency: str, name: str) -> str:
-    """The end-of-contract figure: each line with its article, what is left out, where to ask."""
+def settlement_lines(settlement: Any, currency: str, name: str) -> list[tuple[str, str]]:
+    """The end-of-contract figure as (kind, plain text) lines, for the chat, PDF and CSV.
+
+    kind: "title" | "info" | "line" | "total" | "note" | "missing_title" | "missing" | "help".
+    """
     years, months, days = settlement.service
-    lines = [
-        "🧾 <b>"
-        + _("If the job at {name} ends on {day}").format(
-            name=html.escape(name), day=fmt_date(settlement.ended)
-        )
-        + "</b>",
-        ending_reason(settlement.reason),
-        _("Time worked: {years} years, {months} months, {days} days (since {start}).").format(
-            years=years, months=months, days=days, start=fmt_date(settlement.started)
+    out: list[tuple[str, str]] = [
+        (
+            "title",
+            _("If the job at {name} ends on {day}").format(
+                name=name, day=fmt_date(settlement.ended)
+            ),
+        ),
+        ("info", ending_reason(settlement.reason)),
+        (
+            "info",
+            _("Time worked: {years} years, {months} months, {days} days (since {start}).").format(
+                years=years, months=months, days=days, start=fmt_date(settlement.started)
+            ),
         ),
     ]
     if settlement.daily_wage is not None:
-        lines.append(
-            _("Daily wage used: {amount}").format(
-                amount=fmt_money(settlement.daily_wage.quantize(Decimal("0.01")), currency)
+        out.append(
+            (
+                "info",
+                _("Daily wage used: {amount}").format(
+                    amount=fmt_money(settlement.daily_wage.quantize(Decimal("0.01")), currency)
+                ),
             )
         )
     if not settlement.lines and "everything" not in settlement.not_included:
-        lines.append(_("Nothing extra is owed for this way of ending, beyond what is below."))
-    for line in settlement.lines:
-        quantity = i18n.fmt_number(line.quantity.quantize(Decimal("0.01")).normalize())
-        size = {
-            "day": _("{n} days").format(n=quantity),
-            "month": _("{n} months").format(n=quantity),
-            "week": _("{n} weeks").format(n=quantity),
-        }[line.per]
-        value = fmt_money(line.amount, currency) if line.amount is not None else size
-        text = f"• {_(SETTLEMENT_LINES[line.code])}: <b>{value}</b>"
-        if line.amount is not None:
-            text += f" ({size})"
-        if line.condition:
-            text += " — " + _(CONDITIONS[line.condition])
-        lines.append(text + f"\n   {html.escape(line.source)}")
-    if settlement.total:
-        lines.append(
-            "<b>"
-            + _("Total: {amount}").format(amount=fmt_money(settlement.total, currency))
-            + "</b>"
+        out.append(
+            ("info", _("Nothing extra is owed for this way of ending, beyond what is below."))
         )
-    for note in settlement.notes:
-        lines.append("ℹ️ " + _(SETTLEMENT_NOTES[note]))
+    for line in settlement.lines:
+        out.append(("line", settlement_line(line, currency)))
+    if settlement.total:
+        out.append(
+            ("total", _("Total: {amount}").format(amount=fmt_money(settlement.total, currency)))
+        )
+    out += [("note", _(SETTLEMENT_NOTES[note])) for note in settlement.notes]
     if settlement.not_included:
-        lines.append(_("Not included here:"))
-        lines += ["• " + _(NOT_INCLUDED[code]) for code in settlement.not_included]
-    lines.append(
-        _(
-            "Have it checked before you sign anything: see “Where to get help”. "
-            "This is information, not legal advice."
+        out.append(("missing_title", _("Not included here:")))
+        out += [("missing", _(NOT_INCLUDED[code])) for code in settlement.not_included]
+    out.append(
+        (
+            "help",
+            _(
+                "Have it checked before you sign anything: see “Where to get help”. "
+                "This is information, not legal advice."
+            ),
         )
     )
-    return "\n".join(lines)
+    return out
+
+
+def settlement_line(line: Any, currency: str) -> str:
+    """One line owed: its name, amount (or length), condition and article."""
+    quantity = i18n.fmt_number(line.quantity.quantize(Decimal("0.01")).normalize())
+    size = {
+        "day": _("{n} days").format(n=quantity),
+        "month": _("{n} months").format(n=quantity),
+        "week": _("{n} weeks").format(n=quantity),
+    }[line.per]
+    value = fmt_money(line.amount, currency) if line.amount is not None else size
+    text = f"{_(SETTLEMENT_LINES[line.code])}: {value}"
+    if line.amount is not None:
+        text += f" ({size})"
+    if line.condition:
+        text += " — " + _(CONDITIONS[line.condition])
+    return f"{text} — {line.source}"
+
+
+def render_settlement(settlement: Any, currency: str, name: str) -> str:
+    """The end-of-contract figure for the chat, as Telegram HTML."""
+    rendered = []
+    for kind, text in settlement_lines(settlement, currency, name):
+        safe = html.escape(text, quote=False)
+        rendered.append(
+            {
+                "title": f"🧾 <b>{safe}</b>",
+                "total": f"<b>{safe}</b>",
+                "line": f"• {safe}",
+                "missing": f"• {safe}",
+                "note": f"ℹ️ {safe}",
+            }.get(kind, safe)
+        )
+    return "\n".join(rendered)
+
+
+def summary_lines(summary: Any, currency: str) -> list[tuple[str, str]]:
+    """A period's figures as (kind, plain text), each with how it was computed.
+
+    kind: "figure" | "how" | "owed" | "warning" | "note". The chat and the PDF show the same.
+    """
+    out: list[tuple[str, str]] = [
+        (
+            "figure",
+            ngettext("{n} day worked", "{n} days worked", summary.days_worked).format(
+                n=summary.days_worked
+            )
+            + " · "
+            + ngettext("{n} day of rest", "{n} days of rest", summary.rest_days).format(
+                n=summary.rest_days
+            ),
+        ),
+        ("figure", _("Hours worked: {hours}").format(hours=fmt_duration(summary.minutes))),
+    ]
+    if summary.overtime_minutes:
+        out.append(
+            ("figure", _("Overtime: {hours}").format(hours=fmt_duration(summary.overtime_minutes)))
+        )
+    out.append(
+        (
+            "figure",
+            _("Earned as agreed: {amount}").format(amount=fmt_money(summary.earned, currency)),
+        )
+    )
+    out += [("how", render_part(part)) for part in summary.parts]
+    if summary.accrued_until is not None and summary.accrued_until < summary.end:
+        out.append(
+            (
+                "how",
+                _("Counted up to {day}: days still to come are not counted.").format(
+                    day=fmt_date(summary.accrued_until)
+                ),
+            )
+        )
+    if summary.overtime_pay or (summary.overtime_minutes and summary.overtime_rest_instead):
+        label = (
+            _("Overtime, at least (unless given back as paid rest): {amount}")
+            if summary.overtime_rest_instead
+            else _("Extra for overtime: {amount}")
+        )
+        out.append(("figure", label.format(amount=fmt_money(summary.overtime_pay, currency))))
+        if not summary.overtime_rest_instead:  # otherwise the note below cites it
+            out.append(("how", summary.overtime_source))
+    out.append(
+        ("figure", _("Paid to you: {amount}").format(amount=fmt_money(summary.paid, currency)))
+    )
+    out.append(("owed", balance_text(summary.balance, currency)))
+    out += [
+        ("warning", render_warning(w.code, w.details, currency) + f" ({w.source})")
+        for w in summary.warnings
+    ]
+    out += [("note", render_note(n.code, n.details, n.source)) for n in summary.notes]
+    return out
+
+
+def balance_text(balance: Decimal, currency: str) -> str:
+    """What she is owed, or that she was paid more: never a negative amount owed."""
+    if balance > 0:
+        return _("Still owed to you: {amount}").format(amount=fmt_money(balance, currency))
+    if balance < 0:
+        return _("Paid more than the record shows: {amount}").format(
+            amount=fmt_money(-balance, currency)
+        )
+    return _("Nothing is owed: what was earned has been paid.")
