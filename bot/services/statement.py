@@ -186,7 +186,7 @@ class StatementService:
                     9,
                 )
         for name, settlement, currency in settlements:
-            pdf.ln(4)
+            pdf.add_page()  # the end-of-job figure is a page of its own
             for kind, text in settlement_lines(settlement, currency, name):
                 bullet = "• " if kind in ("line", "missing") else ""
                 line(bullet + text, 12 if kind == "title" else 9, bold=kind in ("title", "total"))

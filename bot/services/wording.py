@@ -185,8 +185,15 @@ def settlement_lines(settlement: Any, currency: str, name: str) -> list[tuple[st
         ("info", ending_reason(settlement.reason)),
         (
             "info",
-            _("Time worked: {years} years, {months} months, {days} days (since {start}).").format(
-                years=years, months=months, days=days, start=fmt_date(settlement.started)
+            _("Time worked: {time} (since {start}).").format(
+                time=", ".join(
+                    [
+                        ngettext("{n} year", "{n} years", years).format(n=years),
+                        ngettext("{n} month", "{n} months", months).format(n=months),
+                        ngettext("{n} day", "{n} days", days).format(n=days),
+                    ]
+                ),
+                start=fmt_date(settlement.started),
             ),
         ),
     ]
