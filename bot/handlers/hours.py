@@ -70,7 +70,8 @@ PARSE_ERRORS = {
     "zero_duration": N_("That adds up to no time worked. Please check the hours."),
     "break_too_long": N_("The break is longer than the work. Please check it."),
     "bad_amount": N_("Please write the amount as a number, for example: 1500"),
-    "negative": N_("Hours cannot be negative. Please write the hours you worked."),
+    "negative": N_("Hours and amounts cannot be negative. Please check the number."),
+    "bad_date": N_("That date does not exist. Please check the day and the month."),
     "bad_time": N_("That is not a time of day. Please write times from 0:00 to 23:59."),
     "not_understood": N_(
         "I could not read that entry. Please write it with digits, for example: 8h or 9-17"
@@ -524,7 +525,7 @@ async def interpret_text(update: Update, context: BotContext, text: str) -> bool
         raise UserFacingError(PARSE_ERRORS.get(error.code, PARSE_ERRORS["zero_duration"])) from None
     if shift is None and payment is None:
         return False
-    if shift is not None and (shift.ambiguous or getattr(shift, "overnight", False)):
+    if shift is not None and (shift.ambiguous or shift.overnight):
         await _confirm(update, context, user, shift)
         return True
     await _store_or_ask(update, context, user, shift=shift, payment=payment)
@@ -546,6 +547,7 @@ def _shift_state(shift: ParsedShift) -> dict[str, Any]:
         "end": shift.end.isoformat("minutes") if shift.end else None,
         "worked": int(shift.worked.total_seconds()) // 60,
         "break": shift.break_minutes,
+        "overnight": shift.overnight,
     }
 
 
@@ -569,12 +571,17 @@ def _from_state(data: dict[str, Any]) -> ParsedShift | ParsedPayment:
         end=dt.time.fromisoformat(data["end"]) if data.get("end") else None,
         worked=dt.timedelta(minutes=int(data["worked"])),
         break_minutes=int(data.get("break") or 0),
+        overnight=bool(data.get("overnight")),
     )
 
 
 def describe_shift(shift: ParsedShift) -> str:
     when = fmt_date(shift.day, "full")
-    if shift.start is not None and shift.end is not None:
+    if shift.start is not None and shift.end is not None and shift.overnight:
+        text = _("{day}, from {start} to {end} the next day").format(
+            day=when, start=fmt_time(shift.start), end=fmt_time(shift.end)
+        )
+    elif shift.start is not None and shift.end is not None:
         text = _("{day}, from {start} to {end}").format(
             day=when, start=fmt_time(shift.start), end=fmt_time(shift.end)
         )

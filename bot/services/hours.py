@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.numbers import is_currency
@@ -13,6 +13,7 @@ from bot.domain.clock import Clock, iso
 from bot.domain.countries import country
 from bot.domain.entry_parser import ParsedPayment, ParsedShift
 from bot.domain.errors import UserFacingError
+from bot.domain.numbers import parse_amount as read_amount
 from bot.domain.records import (
     PAY_UNITS,
     Employer,
@@ -528,26 +529,18 @@ def validate_nickname(raw: str) -> str:
 
 
 def parse_amount(raw: str, default_currency: str) -> tuple[Decimal, str]:
-    """'450', '1.500,50', '1,500.50', '4870 HKD' -> (amount, currency)."""
+    """'450', '1.500,50', '1,500.50', '4870 HKD', 'quinientos' -> (amount, currency).
+
+    The number itself is read by the one amount parser (bot.domain.numbers); this adds the
+    currency she may write after it and the range the bot accepts.
+    """
     parts = raw.replace("$", " ").replace("€", " ").split()
     currency = default_currency
-    if parts and len(parts[-1]) == 3 and parts[-1].isalpha():
+    if len(parts) > 1 and len(parts[-1]) == 3 and parts[-1].isascii() and parts[-1].isalpha():
         currency = parts.pop().upper()
-    text = "".join(parts)
-    if "," in text and "." in text:
-        text = (
-            text.replace(".", "").replace(",", ".")
-            if text.rfind(",") > text.rfind(".")
-            else (text.replace(",", ""))
-        )
-    elif "," in text:
-        head, _sep, tail = text.rpartition(",")
-        text = head.replace(",", "") + ("" if len(tail) == 3 else ".") + tail
-    elif text.count(".") == 1 and len(text.rpartition(".")[2]) == 3:
-        text = text.replace(".", "")
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
+        amount = read_amount(" ".join(parts))
+    except ValueError:
         raise UserFacingError(
             N_("Please write the amount as a number, for example: 1500")
         ) from None
