@@ -135,6 +135,16 @@ def fmt_date(value: dt.date, fmt: str = "medium") -> str:
     return isolate(babel_dates.format_date(value, format=fmt, locale=_current.get()))
 
 
+def fmt_list(items: list[str]) -> str:
+    """'1 year, 2 months and 3 days' with the language's own separators (CLDR via Babel)."""
+    from babel.lists import format_list
+
+    try:
+        return format_list(items, style="standard", locale=_current.get())
+    except KeyError:  # a locale whose CLDR data lacks list patterns
+        return ", ".join(items)
+
+
 def fmt_month(value: dt.date) -> str:
     """'marzo de 2026', 'March 2026': a month and its year, in the current language."""
     return isolate(babel_dates.format_skeleton("yMMM", value, locale=_current.get()))

@@ -153,7 +153,7 @@ class StatementService:
             for kind, text in summary_lines(summary, employer.currency):
                 prefix = {"how": "   ", "warning": "⚠ ", "note": "ℹ "}.get(kind, "")
                 size = 9 if kind in ("how", "warning", "note") else 10
-                line(prefix + text, size, bold=kind == "owed")
+                line(prefix + text, size, bold=kind == "owed" and summary.balance > 0)
         pdf.ln(4)
         line(_("Rules applied"), 11, bold=True)
         if rules is None:

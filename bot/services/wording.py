@@ -186,7 +186,7 @@ def settlement_lines(settlement: Any, currency: str, name: str) -> list[tuple[st
         (
             "info",
             _("Time worked: {time} (since {start}).").format(
-                time=", ".join(
+                time=i18n.fmt_list(
                     [
                         ngettext("{n} year", "{n} years", years).format(n=years),
                         ngettext("{n} month", "{n} months", months).format(n=months),
@@ -295,7 +295,8 @@ def summary_lines(summary: Any, currency: str) -> list[tuple[str, str]]:
         )
     )
     out += [("how", render_part(part)) for part in summary.parts]
-    if summary.accrued_until is not None and summary.accrued_until < summary.end:
+    salaried = any(t.unit in ("week", "month") for t in summary.terms)
+    if salaried and summary.accrued_until is not None and summary.accrued_until < summary.end:
         out.append(
             (
                 "how",
