@@ -3,6 +3,7 @@ new users found wrong (issue 11), each with the figure or the answer a worker sh
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -35,9 +36,10 @@ async def add_household(
     replies = await tg.text(user, amount, lang)
     replies = await tg.press(user, callbacks.encode("h", "livein", 0), replies[-1], lang)
     picker = replies[-1]
-    return await tg.press(
-        user, callbacks.encode("h", "date", "n", since.strftime("%Y%m%d")), picker, lang
-    )
+    data = callbacks.encode("h", "date", "n", since.strftime("%Y%m%d"))
+    # Two replies: "Saved" and the Hours screen; wait for both so later replies line up.
+    update = tg.api.callback_update(user, data, picker.message_id, lang)
+    return await tg.send(update, user, count=2)
 
 
 def today() -> dt.date:
@@ -134,3 +136,85 @@ async def test_monthly_pay_counts_only_days_that_have_passed(
                 tr(lang, "Paid more than the record shows: {amount}").format(amount=overpaid)
                 in replies[-1].text
             )
+
+
+async def test_edit_double_tap_and_spanish_overtime_over_http(
+    telegram: Telegram,  # noqa: F811
+) -> None:
+    user, lang = 615, "es"
+    await onboard(telegram, user, lang)
+    monday = today() - dt.timedelta(days=today().weekday() + 7)  # last week's Monday
+    await add_household(telegram, user, lang, "month", "1400", monday - dt.timedelta(days=30))
+    db = telegram.app.bot_data.services.db
+    # 5 x 11 h last week: 55 h, 15 h beyond RD 1620/2011 art. 9.1's 40 h.
+    for offset in range(5):
+        day = monday + dt.timedelta(days=offset)
+        await telegram.text(user, f"{day:%d/%m/%Y} de 8 a 19", lang)
+    assert await db.fetchval("SELECT SUM(worked_minutes) FROM work_entries") == 55 * 60
+    last = telegram.api.sent_to(user)[-1]
+    replies = await telegram.press(user, callbacks.encode("h", "sum", "lastweek"), last, lang)
+    text = replies[-1].text
+    with i18n.using(lang):
+        assert i18n._("Overtime: {hours}").format(hours=i18n.fmt_duration(15 * 60)) in text
+        assert "Estatuto de los Trabajadores, art. 35.1" in text
+    # An edit with new times keeps the entry's day.
+    entry_id, day = tuple(await db.fetchone("SELECT id, day FROM work_entries ORDER BY id"))
+    replies = await telegram.press(user, callbacks.encode("h", "edit", entry_id), last, lang)
+    await telegram.text(user, "8-20", lang)
+    row = await db.fetchone(
+        "SELECT day, worked_minutes FROM work_entries WHERE id = ?", (entry_id,)
+    )
+    assert tuple(row) == (day, 12 * 60)
+    # Two households, then a double tap on "for which household?": stored once.
+    await telegram.text(user, "/hours", lang)
+    hours_screen = telegram.api.sent_to(user)[-1]
+    await telegram.press(user, callbacks.encode("h", "addemp"), hours_screen, lang)
+    await telegram.text(user, "Casa B", lang)
+    unit_question = telegram.api.sent_to(user)[-1]
+    await telegram.press(user, callbacks.encode("h", "unit", "hour"), unit_question, lang)
+    replies = await telegram.text(user, "9", lang)
+    replies = await telegram.press(user, callbacks.encode("h", "livein", 0), replies[-1], lang)
+    start = (monday - dt.timedelta(days=30)).strftime("%Y%m%d")
+    update = telegram.api.callback_update(
+        user, callbacks.encode("h", "date", "n", start), replies[-1].message_id, lang
+    )
+    await telegram.send(update, user, count=2)  # "Saved" and the Hours screen
+    asking = (await telegram.text(user, "hoy 3h", lang))[-1]
+    data = asking.buttons[0][1]
+    assert data is not None
+    before = len(telegram.api.sent_to(user))
+    for _ in range(2):  # both taps reach the bot before it answers either
+        telegram.api.push(telegram.api.callback_update(user, data, asking.message_id, lang))
+    deadline = asyncio.get_running_loop().time() + 10
+    while len(telegram.api.sent_to(user)) < before + 2:
+        assert asyncio.get_running_loop().time() < deadline
+        await asyncio.sleep(0.02)
+    today_minutes = await db.fetchval(
+        "SELECT SUM(worked_minutes) FROM work_entries WHERE day = ?", (today().isoformat(),)
+    )
+    assert today_minutes == 180
+    texts = [s.text for s in telegram.api.sent_to(user)[before:]]
+    assert tr(lang, "✅ Already saved.") in texts
+
+
+async def test_a_worker_in_hong_kong_gets_its_time_and_currency_over_http(
+    telegram: Telegram,  # noqa: F811
+) -> None:
+    user, lang = 616, "tl"
+    replies = await telegram.text(user, "/start", lang, count=2)
+    replies = await telegram.press(user, callbacks.encode("lang", lang, "o"), replies[-1], lang)
+    replies = await telegram.press(user, callbacks.encode("region", "o"), replies[-1], lang)
+    replies = await telegram.press(
+        user, callbacks.encode("region", "o", "142", 0), replies[-1], lang
+    )
+    replies = await telegram.press(user, callbacks.encode("country", "HK", "o"), replies[-1], lang)
+    privacy = replies[-1]
+    await telegram.press(user, callbacks.encode("consent", "records", 1, "o"), privacy, lang)
+    await telegram.press(user, callbacks.encode("privacy_done", "o"), privacy, lang)
+    db = telegram.app.bot_data.services.db
+    row = await db.fetchone("SELECT country, timezone FROM users WHERE user_id = ?", (user,))
+    assert tuple(row) == ("HK", "Asia/Hong_Kong")
+    replies = await add_household(telegram, user, lang, "month", "4870", dt.date(2026, 11, 1))
+    assert await db.fetchval("SELECT currency FROM employers") == "HKD"
+    with i18n.using(lang):
+        assert i18n.fmt_money(Decimal(4870), "HKD") in replies[0].text

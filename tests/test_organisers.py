@@ -208,3 +208,39 @@ async def test_workers_join_groups_by_tag(harness: Harness) -> None:
     replies = await harness.say("#Lima", user_id=760)
     assert replies[-1].text == tr("es", "✅ You joined the group #{tag}.").format(tag="lima")
     assert await harness.db.fetchval("SELECT tag FROM user_tags WHERE user_id = 760") == "lima"
+
+
+async def test_only_invited_workers_can_answer_a_meeting(harness: Harness) -> None:
+    """H1: a forged RSVP button from someone the notice never reached (an employer who sent
+    /start) is refused, reveals nothing of the meeting and is audited."""
+    await make_organiser(harness)
+    await worker(harness, 750, "es", "PE")
+    org = harness.chat(ORGANISER)
+    await org.say("/meeting")
+    await org.say("Asamblea secreta\nAgenda")
+    await org.say("2026-03-20 18:00")
+    await org.say("Av. Grau 123, Lima")
+    await org.press(callbacks.encode("org", "audience", "meeting"))
+    await org.press(callbacks.encode("org", "preview", "meeting"))
+    await org.press(callbacks.encode("org", "now", "meeting"))
+    await harness.deliver()
+    await worker(harness, 751, "es", "PE")  # arrives after the notice went out: not invited
+    replies = await harness.chat(751).press(callbacks.encode("rsvp", 1, "going"))
+    assert [r.text for r in replies] == [tr("es", "This button no longer works.")]
+    assert await harness.db.fetchval("SELECT COUNT(*) FROM rsvps WHERE user_id = 751") == 0
+    assert (
+        await harness.db.fetchval(
+            "SELECT COUNT(*) FROM outbox WHERE user_id = 751 AND kind = 'meeting_reminder'"
+        )
+        == 0
+    )
+    assert (
+        await harness.db.fetchval(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'rsvp_refused' AND user_id = 751"
+        )
+        == 1
+    )
+    # The invited worker still can.
+    notice = harness.api.sent_to(750)[-1]
+    await harness.chat(750).press(callbacks.encode("rsvp", 1, "going"), notice.message_id)
+    assert await harness.db.fetchval("SELECT answer FROM rsvps WHERE user_id = 750") == "going"

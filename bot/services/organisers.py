@@ -322,6 +322,13 @@ class MeetingService:
         answer: str,
         render_reminder: Callable[[Meeting, Recipient, dt.timedelta], str],
     ) -> Meeting:
+        # Only someone the notice reached may answer it: meeting ids are sequential, and a
+        # forged button must not tell anyone (an employer) when and where the union meets.
+        if not await self.store.was_invited(meeting_id, recipient.user_id):
+            await self.store.audit(
+                recipient.user_id, "rsvp_refused", {"meeting": meeting_id}, iso(self.clock.now())
+            )
+            raise UserFacingError(N_("This button no longer works."))
         meeting = await self.get(meeting_id)
         if meeting.status != "planned":
             raise UserFacingError(N_("This meeting was cancelled."))

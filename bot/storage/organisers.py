@@ -338,6 +338,16 @@ class OrganiserStore:
             (starts_at, status, now, meeting_id),
         )
 
+    async def was_invited(self, meeting_id: int, user_id: int) -> bool:
+        """True if the meeting's notice was delivered to her, or she organised it."""
+        value = await self.db.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM meetings WHERE id = ?1 AND user_id = ?2)"
+            " OR EXISTS (SELECT 1 FROM outbox o JOIN broadcasts b ON o.batch_id = b.id"
+            " WHERE b.meeting_id = ?1 AND o.user_id = ?2 AND o.status = 'sent')",
+            (meeting_id, user_id),
+        )
+        return bool(value)
+
     async def set_rsvp(self, meeting_id: int, user_id: int, answer: str, now: str) -> None:
         await self.db.execute(
             "INSERT INTO rsvps (meeting_id, user_id, answer, at) VALUES (?, ?, ?, ?)"
