@@ -46,6 +46,7 @@ from bot.services.content import Library
 from bot.services.delivery import DeliveryEngine
 from bot.services.handbook import HandbookService
 from bot.services.hours import HoursService
+from bot.services.once import OnceService
 from bot.services.organisers import (
     PRIORITY_REPORT,
     BroadcastService,
@@ -56,6 +57,7 @@ from bot.services.reminders import ReminderService
 from bot.services.statement import StatementService
 from bot.services.stats import StatsService
 from bot.services.users import UserService
+from bot.storage.actions import ActionStore
 from bot.storage.audio import AudioStore
 from bot.storage.conversations import ConversationStore
 from bot.storage.database import Database
@@ -207,6 +209,7 @@ def _make_startup(settings: Settings, clock: Clock, start_background: bool) -> A
             library=library,
             handbooks=HandbookService(library, settings.data_dir / "handbooks"),
             hours=HoursService(HoursStore(db), library, clock),
+            once=OnceService(ActionStore(db), clock),
             conversations=ConversationStore(db, clock),
             statements=StatementService(library, clock),
             stats=StatsService(StatsStore(db), library, clock),

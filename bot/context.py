@@ -15,6 +15,7 @@ from bot.services.delivery import DeliveryEngine
 from bot.services.episodes import Episode, episodes_with_recorded
 from bot.services.handbook import HandbookService
 from bot.services.hours import HoursService
+from bot.services.once import OnceService
 from bot.services.organisers import BroadcastService, MeetingService, RoleService
 from bot.services.reminders import ReminderService
 from bot.services.statement import StatementService
@@ -48,6 +49,7 @@ class Services:
     reminders: ReminderService
     audio: AudioStore
     episodes: list[Episode]
+    once: OnceService
 
     async def reload_episodes(self) -> None:
         """The shipped catalogue plus the episodes organisers recorded."""

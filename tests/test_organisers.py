@@ -3,6 +3,7 @@ each worker's language, meeting notices in each worker's timezone, RSVPs, remind
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -244,3 +245,22 @@ async def test_only_invited_workers_can_answer_a_meeting(harness: Harness) -> No
     notice = harness.api.sent_to(750)[-1]
     await harness.chat(750).press(callbacks.encode("rsvp", 1, "going"), notice.message_id)
     assert await harness.db.fetchval("SELECT answer FROM rsvps WHERE user_id = 750") == "going"
+
+
+async def test_double_tap_on_send_now_sends_one_broadcast(harness: Harness) -> None:
+    """M1: two presses of "Send now" that reach the bot together create one broadcast."""
+    await make_organiser(harness)
+    await worker(harness, 760, "es", "PE")
+    org = harness.chat(ORGANISER)
+    await org.say("/announce")
+    await org.say("Asamblea el sábado")
+    await org.press(callbacks.encode("org", "audience", "announce"))
+    preview = (await org.press(callbacks.encode("org", "preview", "announce")))[-1]
+    now = callbacks.encode("org", "now", "announce")
+    await asyncio.gather(
+        org.press(now, message_id=preview.message_id),
+        org.press(now, message_id=preview.message_id),
+    )
+    await harness.deliver()
+    assert await harness.db.fetchval("SELECT COUNT(*) FROM broadcasts") == 1
+    assert [s.text for s in harness.api.sent_to(760)].count("Asamblea el sábado") == 1

@@ -86,3 +86,19 @@ async def answer_callback(update: Update, text: str | None = None) -> None:
     if query is not None:
         with contextlib.suppress(TelegramError):  # an expired query id is harmless
             await query.answer(text)
+
+
+async def first_press(update: Update, context: BotContext, user_id: int) -> str | None:
+    """The key of this press if it is the first of this button on this message, else None.
+
+    A repeat (a double tap, or a press arriving while the first is still at work) is told
+    "Already saved" in the chat and changes nothing. Release the key if the action fails.
+    """
+    query = update.callback_query
+    message_id = query.message.message_id if query and query.message else 0
+    key = f"cb:{message_id}:{query.data if query else ''}"
+    if await context.services.once.claim(user_id, key):
+        return key
+    await answer_callback(update)
+    await send(update, context, i18n._("✅ Already saved."))  # said in the chat, not a toast
+    return None

@@ -30,7 +30,15 @@ from bot.domain.records import PAY_UNITS, Employer, JobEnding
 from bot.domain.settlement import REASONS, Settlement
 from bot.domain.users import Consent, User
 from bot.domain.wages import Summary
-from bot.handlers.common import Button, answer_callback, current_user, escape, inline, send
+from bot.handlers.common import (
+    Button,
+    answer_callback,
+    current_user,
+    escape,
+    first_press,
+    inline,
+    send,
+)
 from bot.i18n import N_, _, fmt_date, fmt_duration, fmt_money, fmt_time
 from bot.services.hours import (
     HoursService,
@@ -886,19 +894,14 @@ async def on_button(update: Update, context: BotContext) -> None:
         await answer_callback(update)
         await _on_action(update, context, user, service, data, action)
         return
-    # One press, one record: the key is this button on this message, claimed before acting.
-    query = update.callback_query
-    message_id = query.message.message_id if query and query.message else 0
-    key = f"cb:{message_id}:{query.data if query else ''}"
-    if not await service.claim(user, key):
-        await answer_callback(update)
-        await send(update, context, _("✅ Already saved."))  # said in the chat, not a toast
+    key = await first_press(update, context, user.user_id)
+    if key is None:
         return
     await answer_callback(update)
     try:
         await _on_action(update, context, user, service, data, action)
     except BaseException:
-        await service.release(user, key)
+        await context.services.once.release(user.user_id, key)
         raise
 
 

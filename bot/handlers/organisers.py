@@ -17,7 +17,15 @@ from bot.domain.countries import COUNTRIES, OTHER, country
 from bot.domain.errors import UserFacingError
 from bot.domain.text import MAX_INPUT_CHARS
 from bot.domain.users import Role, User
-from bot.handlers.common import Button, answer_callback, current_user, escape, inline, send
+from bot.handlers.common import (
+    Button,
+    answer_callback,
+    current_user,
+    escape,
+    first_press,
+    inline,
+    send,
+)
 from bot.i18n import N_, _
 from bot.services.organisers import Audience, meeting_time_text, stop_button
 from bot.storage.organisers import Broadcast, Meeting, Recipient
@@ -434,7 +442,15 @@ async def on_button(update: Update, context: BotContext) -> None:
     elif action == "preview":
         await _preview(update, context, user, flow, flow_data)
     elif action in ("now", "later"):
-        await _confirm(update, context, user, flow, flow_data, action)
+        # M1: a double tap on "Send now" must not create a second broadcast.
+        press = await first_press(update, context, user.user_id)
+        if press is None:
+            return
+        try:
+            await _confirm(update, context, user, flow, flow_data, action)
+        except BaseException:
+            await context.services.once.release(user.user_id, press)
+            raise
     else:
         raise callbacks.InvalidCallback(f"unknown organiser action {action!r}")
 

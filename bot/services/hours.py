@@ -187,15 +187,6 @@ class HoursService:
         await self.store.set_terms(user.user_id, employer_id, terms, self._now())
         return await self.employer(user, employer_id)
 
-    # ---- buttons that record something, once ------------------------------------------------
-    async def claim(self, user: User, key: str) -> bool:
-        """False when this exact button was already pressed and its action done."""
-        return await self.store.claim_action(user.user_id, key, self._now())
-
-    async def release(self, user: User, key: str) -> None:
-        """The action failed: the same button may be pressed again."""
-        await self.store.release_action(user.user_id, key)
-
     # ---- time ------------------------------------------------------------------------------
     def shift_to_work(self, user: User, parsed: ParsedShift) -> Work:
         tz = self.timezone(user)

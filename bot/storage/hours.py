@@ -198,23 +198,6 @@ class HoursStore:
                 )
         return True
 
-    # ---- buttons that record something, once ------------------------------------------------
-    async def claim_action(self, user_id: int, key: str, now: str) -> bool:
-        """True the first time `key` is claimed; False on any repeat (a double tap)."""
-        async with self.db.transaction() as tx:
-            return bool(
-                await tx.rowcount(
-                    "INSERT INTO done_actions (user_id, key, at) VALUES (?, ?, ?)"
-                    " ON CONFLICT (user_id, key) DO NOTHING",
-                    (user_id, key[:120], now),
-                )
-            )
-
-    async def release_action(self, user_id: int, key: str) -> None:
-        await self.db.execute(
-            "DELETE FROM done_actions WHERE user_id = ? AND key = ?", (user_id, key[:120])
-        )
-
     # ---- how the job ended ---------------------------------------------------------------
     async def save_ending(self, user_id: int, ending: JobEnding, now: str) -> None:
         await self.db.execute(
