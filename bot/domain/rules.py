@@ -161,7 +161,14 @@ class RuleBook:
     not_calculated: dict[str, str] = field(default_factory=dict)
 
     def on(self, day: dt.date) -> Rules:
-        """The rules in force on `day`."""
+        """The rules in force on `day` (computed once per day: a year's summary asks 365 times)."""
+        cache: dict[dt.date, Rules] = self.__dict__.setdefault("_on_cache", {})
+        found = cache.get(day)
+        if found is None:
+            found = cache[day] = self._on(day)
+        return found
+
+    def _on(self, day: dt.date) -> Rules:
 
         def current(values: tuple[Any, ...]) -> Any:
             return next((v for v in values if v.starts <= day <= v.ends), None)

@@ -656,13 +656,14 @@ def summarise(
     today: dt.date | None = None,
     now: dt.datetime | None = None,
     context: Sequence[Work] = (),
+    checks: bool = True,
 ) -> Summary:
     """Totals, overtime, pay and warnings for the days start..end (inclusive).
 
     `today` (the worker's local date) bounds what salaries accrue: nothing is earned for a
     day that has not come. `context` are entries just outside the period, so a weekly rest
     that runs over the period's edge is measured whole. Without `today`, the whole period
-    has passed.
+    has passed. `checks=False` leaves out warnings and notes (money and hours only).
     """
     today = end if today is None else today
     now = now or _midnight_utc(today + dt.timedelta(days=1), tz)
@@ -672,12 +673,16 @@ def summarise(
     accrued = [d for d in period if agreement.starts <= d <= today]
     days_worked = sum(1 for m in per_day.values() if m > 0)
     over_daily, over_weekly, daily_rules, weekly_rules = _limit_excess(per_day, rules)
-    by_multiplier = _overtime(per_day, within, rules)
+    overtime_days = _overtime_by_day(per_day, within, rules)
+    by_multiplier: dict[Decimal, int] = defaultdict(int)
+    for minutes_by in overtime_days.values():
+        for multiplier, minutes in minutes_by.items():
+            by_multiplier[multiplier] += minutes
     parts = _earned(agreement, per_day, accrued, rules)
     earned = sum((p.amount for p in parts), ZERO)
     overtime_pay = ZERO
     overtime_source, rest_instead = "", False
-    for day, minutes_by in _overtime_by_day(per_day, within, rules).items():
+    for day, minutes_by in overtime_days.items():
         day_rules = rules_on(rules, monday_of(day))
         terms = agreement.terms_on(day)
         hourly = ordinary_hourly_value(terms, day_rules)
@@ -692,7 +697,7 @@ def summarise(
     paid = sum((p.amount for p in payments if start <= p.day <= end), ZERO)
     warnings: list[Warning] = []
     notes: list[Note] = []
-    if rules is not None:
+    if rules is not None and checks:
         wage_warnings, wage_notes = _minimum_wage_checks(agreement, per_day, accrued, period, rules)
         warnings += wage_warnings
         notes += wage_notes
@@ -733,7 +738,7 @@ def summarise(
         overtime_pay=cents(overtime_pay, exponent),
         paid=cents(paid, exponent),
         warnings=tuple(warnings),
-        overtime_by_multiplier=by_multiplier,
+        overtime_by_multiplier={m: n for m, n in by_multiplier.items() if n},
         parts=tuple(parts),
         notes=tuple(notes),
         terms=terms_seen,

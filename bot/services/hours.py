@@ -359,36 +359,48 @@ class HoursService:
         raise AssertionError("payment just stored is missing")
 
     # ---- summaries and export ------------------------------------------------------------
-    async def summaries(self, user: User, period: Period) -> list[EmployerSummary]:
+    async def summaries(
+        self, user: User, period: Period, since_start: bool = False
+    ) -> list[EmployerSummary]:
         """Each household's figures for the period, with the terms in force on each day.
 
         Entries a week either side are read too, so a weekly rest over the period's edge is
-        measured whole; salaries accrue only up to today.
+        measured whole; salaries accrue only up to today. `since_start`: each household from
+        the day she started there, money only (no warnings), for the overall balance.
         """
         rules = self.rules(user)
         tz = self.timezone(user)
+        employers = await self.employers(user)
+        if since_start and employers:
+            period = Period(min(agreement_of(e).starts for e in employers), period.end)
         margin = dt.timedelta(days=7)
         work = await self.store.work(user.user_id, period.start - margin, period.end + margin)
         payments = await self.store.payments(user.user_id, period.start, period.end)
         today, now = self.today(user), self.clock.now()
         result = []
-        for employer in await self.employers(user):
+        for employer in employers:
+            start = agreement_of(employer).starts if since_start else period.start
             entries = [self._work(e, tz) for e in work if e.employer_id == employer.id]
-            inside = [e for e in entries if period.start <= e.day <= period.end]
-            around = [e for e in entries if not period.start <= e.day <= period.end]
-            paid = [Payment(p.day, p.amount) for p in payments if p.employer_id == employer.id]
+            inside = [e for e in entries if start <= e.day <= period.end]
+            around = [e for e in entries if not start <= e.day <= period.end]
+            paid = [
+                Payment(p.day, p.amount)
+                for p in payments
+                if p.employer_id == employer.id and start <= p.day
+            ]
             summary = summarise(
                 inside,
                 paid,
                 agreement_of(employer),
                 rules,
-                period.start,
+                start,
                 period.end,
                 tz,
                 currency_exponent(employer.currency),
                 today=today,
                 now=now,
                 context=around,
+                checks=not since_start,
             )
             result.append(EmployerSummary(employer, summary))
         return result
@@ -396,13 +408,7 @@ class HoursService:
     async def since_start(self, user: User) -> list[EmployerSummary]:
         """Each household from the day she started to today: what she is owed overall."""
         today = self.today(user)
-        result = []
-        for employer in await self.employers(user):
-            start = agreement_of(employer).starts
-            for item in await self.summaries(user, Period(start, today)):
-                if item.employer.id == employer.id:
-                    result.append(item)
-        return result
+        return await self.summaries(user, Period(today, today), since_start=True)
 
     @staticmethod
     def _work(entry: WorkEntry, tz: ZoneInfo) -> Work:
