@@ -192,10 +192,11 @@ async def test_export_sends_csv_and_pdf(harness: Harness) -> None:
         )
         text = done.stdout.decode()
         assert hashlib.sha256(csv_bytes).hexdigest() in text
-    replies = await chat.say("/export 2026-03-31 2026-03-01")
-    assert replies[-1].text == tr(
-        "es", "Write the period as two dates, for example: /export 2026-03-01 2026-03-31"
-    )
+    for bad in ("2026-03-31 2026-03-01", "9999-12-25 9999-12-31", "0001-01-01 0001-01-05"):
+        replies = await chat.say(f"/export {bad}")
+        assert replies[-1].text == tr(
+            "es", "Write the period as two dates, for example: /export 2026-03-01 2026-03-31"
+        )
 
 
 async def test_records_need_consent(harness: Harness) -> None:
@@ -286,3 +287,25 @@ async def test_an_edit_keeps_the_entry_day(harness: Harness) -> None:
     await chat.say("8-20")
     row = await harness.db.fetchone("SELECT day, worked_minutes FROM work_entries")
     assert tuple(row) == ("2026-03-02", 720)
+
+
+async def test_forged_date_buttons_get_a_polite_answer(harness: Harness) -> None:
+    await harness.onboard(user_id=94)
+    chat = harness.chat(94)
+    await chat.say("/hours")
+    await add_household(harness, 94, "Casa", "month", "1000")
+    for data in (
+        callbacks.encode("h", "date", "e", "99991231"),
+        callbacks.encode("h", "date", "n", "20261341"),
+        callbacks.encode("h", "date", "zz", "20260301"),
+        callbacks.encode("h", "months", "n", 99),
+        callbacks.encode("h", "month", "n", "999912"),
+        callbacks.encode("h", "endr", 1, "bogus"),
+        callbacks.encode("h", "vac", 999),
+    ):
+        replies = await chat.press(data)
+        assert replies and "Traceback" not in replies[-1].text, data
+        assert replies[-1].text != tr(
+            "es", "Sorry, something went wrong on my side. Your data is safe. Please try again."
+        ), data
+    assert await harness.db.fetchval("SELECT COUNT(*) FROM employers") == 1

@@ -265,9 +265,12 @@ def _from_compact(raw: str) -> dt.date:
     try:
         if len(raw) != 8 or not raw.isdigit():
             raise ValueError(raw)
-        return dt.date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
+        day = dt.date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
     except ValueError:
         raise callbacks.InvalidCallback("bad date in button") from None
+    if not dt.date(1970, 1, 1) <= day <= dt.date(2100, 12, 31):  # forged: the pickers never
+        raise callbacks.InvalidCallback("date in button out of range")
+    return day
 
 
 def _tag(raw: str) -> str:
@@ -871,7 +874,13 @@ async def export_command(update: Update, context: BotContext) -> None:
             start, end = dt.date.fromisoformat(args[0]), dt.date.fromisoformat(args[1])
         except ValueError:
             start = end = dt.date.min
-        if start == dt.date.min or end < start or (end - start).days > 366:
+        today = service.today(user)
+        if (
+            start < dt.date(1970, 1, 1)
+            or end < start
+            or (end - start).days > 366
+            or end > today + dt.timedelta(days=366)
+        ):
             raise UserFacingError(
                 N_("Write the period as two dates, for example: /export 2026-03-01 2026-03-31")
             )
