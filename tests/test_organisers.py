@@ -264,3 +264,61 @@ async def test_double_tap_on_send_now_sends_one_broadcast(harness: Harness) -> N
     await harness.deliver()
     assert await harness.db.fetchval("SELECT COUNT(*) FROM broadcasts") == 1
     assert [s.text for s in harness.api.sent_to(760)].count("Asamblea el sábado") == 1
+
+
+async def test_groups_in_any_script_can_be_joined_shown_and_left(harness: Harness) -> None:
+    """M4: #bogotá, an Arabic tag and a 32-letter tag work in Meetings & news and can be left."""
+    await worker(harness, 770, "es", "PE")
+    long_tag = "a" * 32
+    for tag in ("#Bogotá", "#القاهرة", f"#{long_tag}"):
+        await harness.say(tag, user_id=770)
+    tags = await harness.db.fetchall("SELECT tag FROM user_tags WHERE user_id = 770 ORDER BY tag")
+    assert sorted(r[0] for r in tags) == sorted(["bogotá", "القاهرة", long_tag])
+    chat = harness.chat(770)
+    replies = await chat.say(tr("es", "📣 Meetings & news"))
+    leave = [d for label, d in replies[-1].buttons if label.startswith("✖️")]
+    assert len(leave) == 3
+    for data in leave:
+        assert data is not None
+        await chat.press(data)
+    assert await harness.db.fetchval("SELECT COUNT(*) FROM user_tags WHERE user_id = 770") == 0
+    replies = await chat.press(callbacks.encode("tag", "0123456789ab"))  # forged
+    assert replies[-1].text == tr("es", "That button is old. Here is the menu again.")
+
+
+async def test_an_organiser_who_deletes_her_data_leaves_the_unions_record(
+    harness: Harness,
+) -> None:
+    """M5: her broadcasts, meetings and audit rows stay under a pseudonym; workers' RSVPs stay;
+    no row names her any more, not even inside audit details or on the invite she used."""
+    await make_organiser(harness)
+    await worker(harness, 780, "es", "PE")
+    org = harness.chat(ORGANISER)
+    await org.say("/meeting")
+    await org.say("Asamblea\nAgenda")
+    await org.say("2026-03-20 18:00")
+    await org.say("Av. Grau 123, Lima")
+    await org.press(callbacks.encode("org", "audience", "meeting"))
+    await org.press(callbacks.encode("org", "preview", "meeting"))
+    await org.press(callbacks.encode("org", "now", "meeting"))
+    await harness.deliver()
+    notice = harness.api.sent_to(780)[-1]
+    await harness.chat(780).press(callbacks.encode("rsvp", 1, "going"), notice.message_id)
+    audit_before = await harness.db.fetchval("SELECT COUNT(*) FROM audit_log")
+    await org.say("/delete")
+    await org.press(callbacks.encode("erase", "yes"))
+    db = harness.db
+    assert await db.fetchval("SELECT COUNT(*) FROM broadcasts WHERE user_id < 0") == 1
+    assert await db.fetchval("SELECT COUNT(*) FROM meetings WHERE user_id < 0") == 1
+    assert await db.fetchval("SELECT COUNT(*) FROM audit_log") == audit_before
+    assert await db.fetchval("SELECT answer FROM rsvps WHERE user_id = 780") == "going"
+    for table in await db.tables_with_column("user_id"):
+        count = await db.fetchval(f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", (ORGANISER,))
+        assert count == 0, table
+    assert (
+        await db.fetchval(
+            "SELECT COUNT(*) FROM audit_log WHERE json_extract(details, '$.user') = ?", (ORGANISER,)
+        )
+        == 0
+    )
+    assert await db.fetchval("SELECT COUNT(*) FROM invites WHERE used_by = ?", (ORGANISER,)) == 0

@@ -44,3 +44,10 @@ def words(text: str) -> list[str]:
 def has_words(text: str) -> bool:
     """True if the text has at least one letter or digit (not only emoji, marks or spaces)."""
     return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
+def group_tag(raw: str) -> str:
+    """A group tag as stored and matched: without '#', NFC, case-folded (#Bogotá = #bogotá)."""
+    import unicodedata
+
+    return unicodedata.normalize("NFC", raw.strip().lstrip("#")).casefold()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from telegram import Update
@@ -10,6 +11,7 @@ from bot import callbacks
 from bot.context import BotContext
 from bot.domain.clock import iso
 from bot.domain.errors import UserFacingError
+from bot.domain.text import group_tag
 from bot.handlers.common import Button, answer_callback, current_user, escape, inline, send
 from bot.handlers.organisers import render_reminder
 from bot.i18n import N_, _
@@ -38,7 +40,7 @@ async def show_news(update: Update, context: BotContext) -> None:
         ]
         for c in CATEGORIES
     ]
-    rows += [[(f"✖️ #{t}", callbacks.encode("tag", t[:30]))] for t in tags]
+    rows += [[(f"✖️ #{t}", callbacks.encode("tag", tag_key(t)))] for t in tags]
     text = "\n".join(
         [
             _("📣 <b>Meetings & news</b>"),
@@ -65,10 +67,20 @@ async def on_subscription(update: Update, context: BotContext) -> None:
     await show_news(update, context)
 
 
+def tag_key(tag: str) -> str:
+    """A short ASCII key for a group in button data: tags can be in any script (#bogotá,
+    #القاهرة) and up to 32 letters, which the callback codec could not carry."""
+    return hashlib.sha256(tag.encode("utf-8")).hexdigest()[:12]
+
+
 async def on_tag(update: Update, context: BotContext) -> None:
     data = callbacks.decode(update.callback_query.data if update.callback_query else None)
     user = await current_user(update, context)
-    await context.services.organisers.set_tag(user.user_id, data.arg(0), False)
+    store = context.services.organisers
+    tag = next((t for t in await store.tags(user.user_id) if tag_key(t) == data.arg(0)), None)
+    if tag is None:
+        raise callbacks.InvalidCallback("not one of her groups")
+    await store.set_tag(user.user_id, tag, False)
     await answer_callback(update, _("Saved."))
     await show_news(update, context)
 
@@ -78,10 +90,9 @@ async def join_tag(update: Update, context: BotContext, text: str) -> bool:
     match = _TAG_RE.match(text.strip())
     if context.worker is None or match is None:
         return False
-    await context.services.organisers.set_tag(context.worker.user_id, match[1].lower(), True)
-    await send(
-        update, context, _("✅ You joined the group #{tag}.").format(tag=escape(match[1].lower()))
-    )
+    tag = group_tag(match[1])
+    await context.services.organisers.set_tag(context.worker.user_id, tag, True)
+    await send(update, context, _("✅ You joined the group #{tag}.").format(tag=escape(tag)))
     return True
 
 

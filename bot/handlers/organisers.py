@@ -15,7 +15,7 @@ from bot import callbacks, i18n
 from bot.context import BotContext, Services
 from bot.domain.countries import COUNTRIES, OTHER, country
 from bot.domain.errors import UserFacingError
-from bot.domain.text import MAX_INPUT_CHARS
+from bot.domain.text import MAX_INPUT_CHARS, group_tag
 from bot.domain.users import Role, User
 from bot.handlers.common import (
     Button,
@@ -132,7 +132,7 @@ async def compose_step(update: Update, context: BotContext, text: str) -> bool:
         return True
     if step == "audience":
         data["tags"] = sorted(
-            {t.strip("#").lower() for t in text.replace(",", " ").split() if t.strip("#")}
+            {group_tag(t) for t in text.replace(",", " ").split() if group_tag(t)}
         )[:10]
         await context.services.conversations.set(user.user_id, flow, data)
         await _show_audience(update, context, user, flow, data)

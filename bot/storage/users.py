@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.users import Consent, Role, User
-from bot.storage.database import Database, Row
+from bot.storage.database import Database, Row, Transaction
+
+# Rows that are the union's record of what an organiser did: kept, pseudonymised, on erasure.
+ORGANISATION_RECORDS = ("broadcasts", "meetings", "audit_log")
 
 
 def _user(row: Row, consents: dict[str, bool]) -> User:
@@ -81,11 +84,47 @@ class UserStore:
         return data
 
     async def erase(self, user_id: int) -> int:
-        """Delete every row about the user in one transaction; return how many went."""
+        """Delete every row about the user in one transaction; return how many went.
+
+        What she did for the union is the union's record, not data about her: her broadcasts,
+        meetings and audit rows stay, with her id replaced by a pseudonym (a negative number,
+        "former organiser #n"), so /delete cannot erase the trace of an announcement. Other
+        people's RSVPs to her meetings stay with the meetings.
+        """
         tables = await self.db.tables_with_column("user_id")
         deleted = 0
         async with self.db.transaction() as tx:
+            acted = 0
+            for table in ORGANISATION_RECORDS:
+                row = await tx.fetchone(
+                    f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", (user_id,)
+                )
+                acted += int(row[0]) if row else 0
+            if acted:
+                pseudonym = await self._next_pseudonym(tx)
+                for table in ORGANISATION_RECORDS:
+                    await tx.execute(
+                        f"UPDATE {table} SET user_id = ? WHERE user_id = ?", (pseudonym, user_id)
+                    )
+            # Her id inside audit details (a role granted to her) and on invites she used.
+            await tx.execute(
+                "UPDATE audit_log SET details = json_set(details, '$.user', NULL)"
+                " WHERE json_valid(details) AND json_extract(details, '$.user') = ?",
+                (user_id,),
+            )
+            await tx.execute("UPDATE invites SET used_by = NULL WHERE used_by = ?", (user_id,))
             # Children first, the users row last, so foreign keys never block the erase.
             for table in sorted(tables, key=lambda t: t == "users"):
+                if table in ORGANISATION_RECORDS:
+                    continue
                 deleted += await tx.rowcount(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
         return deleted
+
+    @staticmethod
+    async def _next_pseudonym(tx: Transaction) -> int:
+        lowest = 0
+        for table in ORGANISATION_RECORDS:
+            row = await tx.fetchone(f"SELECT MIN(user_id) FROM {table}")
+            if row is not None and row[0] is not None:
+                lowest = min(lowest, int(row[0]))
+        return lowest - 1
