@@ -151,3 +151,29 @@ async def test_handler_crash_gets_apology_and_no_traceback(
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "hola" not in logged and "secret text" not in caplog.text.split("Traceback")[0]
     caplog.clear()  # the crash was logged on purpose
+
+
+async def test_a_bot_api_400_is_an_error_and_she_still_gets_an_answer(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """L1: python-telegram-bot's BadRequest subclasses NetworkError; a 400 must not be logged
+    as a network warning and leave the user with nothing."""
+    await harness.onboard(user_id=880)
+    calls = {"n": 0}
+
+    def refuse_first_send(method: str, params: dict) -> tuple[int, dict] | None:
+        if method == "sendMessage" and calls["n"] == 0:
+            calls["n"] += 1
+            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: test"}
+        return None
+
+    harness.api.fault = refuse_first_send
+    with caplog.at_level(logging.WARNING):
+        replies = await harness.say("/help", user_id=880)
+    harness.api.fault = None
+    assert [r.text for r in replies] == [
+        tr("es", "Sorry, something went wrong on my side. Your data is safe. Please try again.")
+    ]
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert any("Bot API refused a request" in r.getMessage() for r in errors)
+    assert not any("network error" in r.getMessage() for r in caplog.records)

@@ -322,3 +322,41 @@ async def test_an_organiser_who_deletes_her_data_leaves_the_unions_record(
         == 0
     )
     assert await db.fetchval("SELECT COUNT(*) FROM invites WHERE used_by = ?", (ORGANISER,)) == 0
+
+
+async def test_organisers_cannot_cancel_or_move_each_others_work(harness: Harness) -> None:
+    """M6: only the organiser who wrote a broadcast or called a meeting, or an admin, may
+    cancel or reschedule it; every refusal is audited."""
+    await make_organiser(harness)
+    replies = await harness.say("/invite organiser", user_id=ADMIN_ID)
+    code = replies[-1].text.split("<code>")[1].split("</code>")[0]
+    await harness.onboard(user_id=790, country="PE")
+    await harness.say(f"/join {code}", user_id=790)
+    org = harness.chat(ORGANISER)
+    await org.say("/meeting")
+    await org.say("Asamblea\nAgenda")
+    await org.say("2026-03-20 18:00")
+    await org.say("Av. Grau 123, Lima")
+    await org.press(callbacks.encode("org", "audience", "meeting"))
+    await org.press(callbacks.encode("org", "preview", "meeting"))
+    await org.press(callbacks.encode("org", "now", "meeting"))
+    other = harness.chat(790)
+    refusal = tr("es", "Only the organiser who wrote it, or an admin, can change it.")
+    for data in (
+        callbacks.encode("org", "cancel_b", 1),
+        callbacks.encode("org", "cancel_m", 1),
+        callbacks.encode("org", "move", 1),
+    ):
+        replies = await other.press(data)
+        assert replies[-1].text == refusal, data
+    assert await harness.db.fetchval("SELECT status FROM meetings WHERE id = 1") == "planned"
+    refused = await harness.db.fetchall(
+        "SELECT action FROM audit_log WHERE user_id = 790 AND action LIKE '%refused' ORDER BY id"
+    )
+    assert [r[0] for r in refused] == [
+        "broadcast_cancel_refused",
+        "meeting_cancel_refused",
+        "meeting_move_refused",
+    ]
+    await harness.chat(ADMIN_ID).press(callbacks.encode("org", "cancel_m", 1))
+    assert await harness.db.fetchval("SELECT status FROM meetings WHERE id = 1") == "cancelled"

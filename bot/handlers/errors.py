@@ -8,7 +8,7 @@ from collections.abc import Awaitable
 from decimal import Decimal
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError
+from telegram.error import BadRequest, Forbidden, NetworkError
 
 from bot.callbacks import InvalidCallback
 from bot.context import BotContext
@@ -49,6 +49,19 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, Forbidden) and update.effective_user is not None:
         log.info("user blocked the bot; marking inactive")
         await _safely(context.services.users.mark_blocked(update.effective_user.id))
+        return
+    # BadRequest subclasses NetworkError in python-telegram-bot, but a 400 is our bug (a bad
+    # parameter, a message too long), not the network: an ERROR, and she still gets an answer.
+    if isinstance(error, BadRequest):
+        if "message is not modified" in str(error).lower():
+            return  # a repeated edit with the same content: nothing to tell anyone
+        log.error("Bot API refused a request on %s: %s", _describe(update), error.message)
+        await answer_callback(update)
+        await _reply(
+            update,
+            context,
+            _("Sorry, something went wrong on my side. Your data is safe. Please try again."),
+        )
         return
     if isinstance(error, NetworkError):
         log.warning("network error on %s: %s", _describe(update), type(error).__name__)

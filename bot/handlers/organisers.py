@@ -654,11 +654,12 @@ async def _manage(
 ) -> None:
     services = context.services
     target = data.int_arg(1)
+    admin = Role.ADMIN in await services.users.roles(user.user_id)
     if action == "cancel_b":
-        await services.broadcasts.cancel(user.user_id, target)
+        await services.broadcasts.cancel(user.user_id, target, admin)
         await send(update, context, _("✖️ Cancelled. Messages not yet sent will not go out."))
     elif action == "cancel_m":
-        count = await services.meetings.cancel(user.user_id, target, render_change)
+        count = await services.meetings.cancel(user.user_id, target, render_change, admin)
         await send(
             update,
             context,
@@ -669,6 +670,8 @@ async def _manage(
             ).format(n=count),
         )
     elif action == "move":
+        meeting = await services.meetings.get(target)  # checked again when it is saved
+        await services.meetings.require_owner(user.user_id, meeting, admin, "meeting_move_refused")
         await services.conversations.set(user.user_id, "move", {"meeting": target})
         await send(
             update,
@@ -693,6 +696,7 @@ async def move_step(update: Update, context: BotContext, text: str) -> bool:
         when.astimezone(ZoneInfo(meeting.timezone)).replace(tzinfo=None),
         render_change,
         render_reminder,
+        Role.ADMIN in await context.services.users.roles(user.user_id),
     )
     await context.services.conversations.clear(user.user_id)
     await send(

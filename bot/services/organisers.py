@@ -49,6 +49,9 @@ def stop_button(category: str) -> dict[str, object]:
     }
 
 
+NOT_YOURS = N_("Only the organiser who wrote it, or an admin, can change it.")
+
+
 class RoleService:
     def __init__(self, store: OrganiserStore, clock: Clock, users: UserService) -> None:
         self.store = store
@@ -227,15 +230,16 @@ class BroadcastService:
             iso(self.clock.now()),
         )
 
-    async def cancel(self, organiser: int, broadcast_id: int) -> None:
+    async def cancel(self, organiser: int, broadcast_id: int, admin: bool = False) -> None:
         broadcast = await self._get(broadcast_id)
-        if broadcast.user_id != organiser and broadcast.status != "draft":
+        if broadcast.user_id != organiser and not admin:
             await self.store.audit(
                 organiser,
-                "broadcast_cancel_other",
+                "broadcast_cancel_refused",
                 {"broadcast": broadcast_id},
                 iso(self.clock.now()),
             )
+            raise UserFacingError(NOT_YOURS)
         if broadcast.status in ("done", "cancelled"):
             raise UserFacingError(N_("That announcement was already sent or cancelled."))
         await self.outbox.cancel(batch_id=broadcast_id)
@@ -380,8 +384,10 @@ class MeetingService:
         local_start: dt.datetime,
         notify: Callable[[Meeting, Recipient], str],
         render_reminder: Callable[[Meeting, Recipient, dt.timedelta], str],
+        admin: bool = False,
     ) -> int:
         meeting = await self.get(meeting_id)
+        await self.require_owner(organiser, meeting, admin, "meeting_move_refused")
         starts = local_start.replace(tzinfo=ZoneInfo(meeting.timezone)).astimezone(dt.UTC)
         if starts <= self.clock.now():
             raise UserFacingError(N_("That time has already passed. Write a time in the future."))
@@ -397,10 +403,26 @@ class MeetingService:
         )
         return notified
 
+    async def require_owner(
+        self, organiser: int, meeting: Meeting, admin: bool, refused: str
+    ) -> None:
+        """Only the organiser who called the meeting, or an admin, may change it (audited)."""
+        if meeting.user_id != organiser and not admin:
+            await self.store.audit(
+                organiser, refused, {"meeting": meeting.id}, iso(self.clock.now())
+            )
+            raise UserFacingError(NOT_YOURS)
+
     async def cancel(
-        self, organiser: int, meeting_id: int, notify: Callable[[Meeting, Recipient], str]
+        self,
+        organiser: int,
+        meeting_id: int,
+        notify: Callable[[Meeting, Recipient], str],
+        admin: bool = False,
     ) -> int:
-        await self.get(meeting_id)
+        await self.require_owner(
+            organiser, await self.get(meeting_id), admin, "meeting_cancel_refused"
+        )
         await self.store.update_meeting(meeting_id, iso(self.clock.now()), status="cancelled")
         await self.outbox.cancel(dedupe_prefix=f"m{meeting_id}:")
         meeting = await self.get(meeting_id)
