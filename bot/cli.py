@@ -82,6 +82,17 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     command = args.command or "run"
     if command == "run":
         command = "telegram" if settings.token else "console"
+    if command in ("console", "telegram"):
+        from bot.storage.database import unreadable
+
+        problem = unreadable(settings.database_path)
+        if problem is not None:
+            print(
+                f"dwbot: the database {settings.database_path} cannot be used ({problem});"
+                " restore it from a backup or move it away, then start again",
+                file=sys.stderr,
+            )
+            return 2
     if command == "console":
         from bot.channels.console import run_console
 

@@ -64,3 +64,24 @@ def test_python_m_bot_runs_the_console_without_a_token(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert tr("ar", "All set! ✅") in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_a_corrupt_database_stops_the_bot_with_one_clear_line(tmp_path: Path) -> None:
+    """M8: exit non-zero at once, one line naming the file, no traceback, so a supervisor sees
+    the failure instead of a process that stays alive and never serves anyone."""
+    (tmp_path / "dwbot.sqlite3").write_bytes(b"this is not a database" * 1000)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DWBOT_"))}
+    env.update(DWBOT_DATA_DIR=str(tmp_path), PYTHONPATH=str(ROOT))
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        input="/start\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "cannot be used" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -360,3 +360,25 @@ async def test_organisers_cannot_cancel_or_move_each_others_work(harness: Harnes
     ]
     await harness.chat(ADMIN_ID).press(callbacks.encode("org", "cancel_m", 1))
     assert await harness.db.fetchval("SELECT status FROM meetings WHERE id = 1") == "cancelled"
+
+
+async def test_join_codes_cannot_be_guessed_by_trying(harness: Harness) -> None:
+    """L3: five wrong codes an hour, each audited, then a polite wait; a good code waits too."""
+    await harness.onboard(user_id=795)
+    for n in range(5):
+        replies = await harness.say(f"/join WRONG{n}CODE", user_id=795)
+        assert replies[-1].text == tr(
+            "es", "That code is not valid, was used already, or has expired."
+        )
+    replies = await harness.say("/join WRONG9CODE", user_id=795)
+    wait = "Too many codes tried. Please wait an hour, or ask your union for a new one."
+    assert replies[-1].text == tr("es", wait)
+    assert (
+        await harness.db.fetchval(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'join_failed' AND user_id = 795"
+        )
+        == 5
+    )
+    harness.clock.advance(hours=1, minutes=1)
+    replies = await harness.say("/join WRONG9CODE", user_id=795)
+    assert replies[-1].text == tr("es", "That code is not valid, was used already, or has expired.")

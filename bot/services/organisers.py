@@ -49,6 +49,8 @@ def stop_button(category: str) -> dict[str, object]:
     }
 
 
+JOIN_TRIES = 5  # failed /join codes per user per hour
+JOIN_WINDOW = dt.timedelta(hours=1)
 NOT_YOURS = N_("Only the organiser who wrote it, or an admin, can change it.")
 
 
@@ -83,8 +85,17 @@ class RoleService:
         return code
 
     async def join(self, user_id: int, code: str) -> str:
-        role = await self.store.redeem_invite(_hash(code), user_id, iso(self.clock.now()))
+        # L3: invite codes must not be guessable by trying: a few failures an hour, each
+        # audited (never the code typed), then a polite wait.
+        now = self.clock.now()
+        failures = await self.store.count_audit(user_id, "join_failed", iso(now - JOIN_WINDOW))
+        if failures >= JOIN_TRIES:
+            raise UserFacingError(
+                N_("Too many codes tried. Please wait an hour, or ask your union for a new one.")
+            )
+        role = await self.store.redeem_invite(_hash(code), user_id, iso(now))
         if role is None:
+            await self.store.audit(user_id, "join_failed", {}, iso(now))
             raise UserFacingError(N_("That code is not valid, was used already, or has expired."))
         await self.store.audit(user_id, "join", {"role": role}, iso(self.clock.now()))
         return role

@@ -177,3 +177,25 @@ def available_migrations() -> list[tuple[int, str, Path]]:
         if match:
             found.append((int(match.group(1)), match.group(2), path))
     return found
+
+
+def unreadable(path: Path) -> str | None:
+    """Why the database file at `path` cannot be used, or None (also None if it is absent).
+
+    Checked once before the bot starts, so a corrupt or unreadable file stops it with one
+    clear line instead of a traceback and a process that never serves anyone.
+    """
+    if not path.exists():
+        return None
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        try:
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            (result,) = conn.execute("PRAGMA quick_check(1)").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return str(exc)
+    return None if result == "ok" else str(result)

@@ -104,6 +104,13 @@ class OrganiserStore:
         )
         return [(r[0], r[1], r[2]) for r in rows]
 
+    async def count_audit(self, actor: int, action: str, since: str) -> int:
+        value = await self.db.fetchval(
+            "SELECT COUNT(*) FROM audit_log WHERE user_id = ? AND action = ? AND at >= ?",
+            (actor, action, since),
+        )
+        return int(value or 0)
+
     async def audit(self, actor: int, action: str, details: dict[str, Any], now: str) -> None:
         await self.db.execute(
             "INSERT INTO audit_log (user_id, action, details, at) VALUES (?, ?, ?, ?)",
