@@ -46,6 +46,7 @@ from bot.services.content import Library
 from bot.services.delivery import DeliveryEngine
 from bot.services.handbook import HandbookService
 from bot.services.hours import HoursService
+from bot.services.limits import ExpensiveWork
 from bot.services.once import OnceService
 from bot.services.organisers import (
     PRIORITY_REPORT,
@@ -210,6 +211,7 @@ def _make_startup(settings: Settings, clock: Clock, start_background: bool) -> A
             handbooks=HandbookService(library, settings.data_dir / "handbooks"),
             hours=HoursService(HoursStore(db), library, clock),
             once=OnceService(ActionStore(db), clock),
+            expensive=ExpensiveWork(clock),
             conversations=ConversationStore(db, clock),
             statements=StatementService(library, clock),
             stats=StatsService(StatsStore(db), library, clock),

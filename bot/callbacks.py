@@ -12,6 +12,7 @@ from dataclasses import dataclass
 VERSION = "v1"
 MAX_BYTES = 64
 _ARG_RE = re.compile(r"^[A-Za-z0-9_.+-]{0,40}$")
+_INT_RE = re.compile(r"-?[0-9]{1,19}")
 
 
 class InvalidCallback(ValueError):
@@ -30,8 +31,9 @@ class Callback:
             raise InvalidCallback(f"{self.action}: missing argument {index}") from None
 
     def int_arg(self, index: int) -> int:
+        """A whole number that fits SQLite's integer ("--5", "²" or 2^63 are refused)."""
         value = self.arg(index)
-        if not value.lstrip("-").isdigit():
+        if not _INT_RE.fullmatch(value) or not -(2**63) <= int(value) < 2**63:
             raise InvalidCallback(f"{self.action}: argument {index} is not a number")
         return int(value)
 

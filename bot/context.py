@@ -15,6 +15,7 @@ from bot.services.delivery import DeliveryEngine
 from bot.services.episodes import Episode, episodes_with_recorded
 from bot.services.handbook import HandbookService
 from bot.services.hours import HoursService
+from bot.services.limits import ExpensiveWork
 from bot.services.once import OnceService
 from bot.services.organisers import BroadcastService, MeetingService, RoleService
 from bot.services.reminders import ReminderService
@@ -50,6 +51,7 @@ class Services:
     audio: AudioStore
     episodes: list[Episode]
     once: OnceService
+    expensive: ExpensiveWork
 
     async def reload_episodes(self) -> None:
         """The shipped catalogue plus the episodes organisers recorded."""

@@ -146,6 +146,9 @@ def _time_of(match: re.Match[str]) -> dt.time | None:
     return dt.time(hour, minute)
 
 
+MAX_REMINDER_CHARS = 300
+
+
 def parse_one_off(text: str, now: dt.datetime, tz: ZoneInfo, locale: str) -> OneOff | None:
     """'recuérdame el viernes a las 18 llamar al sindicato' -> Friday 18:00 local, the note.
 
@@ -155,6 +158,9 @@ def parse_one_off(text: str, now: dt.datetime, tz: ZoneInfo, locale: str) -> One
     trigger = _TRIGGER.match(text)
     if trigger is None:
         return None
+    if len(text) > MAX_REMINDER_CHARS:
+        # Bounded work: dateparser over 4,000 characters costs seconds on the event loop.
+        raise ValueError("too_long")
     rest = text[trigger.end() :]
     time_match = _TIME.search(rest)
     if time_match is None:

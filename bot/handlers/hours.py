@@ -838,6 +838,11 @@ async def export(update: Update, context: BotContext, name: str) -> None:
 
 
 async def send_export(update: Update, context: BotContext, user: User, period: Period) -> None:
+    async with context.services.expensive.slot(user.user_id):  # one at a time, a few a minute
+        await _send_export(update, context, user, period)
+
+
+async def _send_export(update: Update, context: BotContext, user: User, period: Period) -> None:
     service = _service(context)
     assert update.effective_chat is not None
     stem = f"{_('hours')}-{period.start.isoformat()}-{period.end.isoformat()}"

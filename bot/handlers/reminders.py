@@ -267,6 +267,10 @@ async def interpret_text(update: Update, context: BotContext, text: str) -> bool
             raise UserFacingError(
                 N_("That time has already passed. Write a time in the future.")
             ) from None
+        if str(error) == "too_long":
+            raise UserFacingError(
+                N_("That reminder is too long. Please write it in one short sentence.")
+            ) from None
         raise UserFacingError(
             N_("Tell me the time too, for example: remind me tomorrow at 9 to call the union")
         ) from None

@@ -187,13 +187,14 @@ async def handbook_command(update: Update, context: BotContext) -> None:
     await context.bot.send_chat_action(update.effective_chat.id, ChatAction.UPLOAD_DOCUMENT)
     services = context.services
     # PDF rendering blocks; to_thread carries the current language (contextvars) along.
-    path = await asyncio.to_thread(
-        services.handbooks.get,
-        _jurisdiction(user),
-        user.locale,
-        place_name(user),
-        services.clock.now().date(),
-    )
+    async with services.expensive.slot(user.user_id):
+        path = await asyncio.to_thread(
+            services.handbooks.get,
+            _jurisdiction(user),
+            user.locale,
+            place_name(user),
+            services.clock.now().date(),
+        )
     await context.bot.send_document(
         update.effective_chat.id,
         InputFile(path.read_bytes(), filename=f"{_('rights-handbook')}-{_jurisdiction(user)}.pdf"),

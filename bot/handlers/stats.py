@@ -191,7 +191,8 @@ async def stats_command(update: Update, context: BotContext) -> None:
     )
     today = context.services.clock.now().date()
     country_code, start, end = parse_args(list(context.args or []), today)
-    report = await context.services.stats.report(start, end, country_code)
+    async with context.services.expensive.slot(user.user_id):
+        report = await context.services.stats.report(start, end, country_code)
     await send(update, context, summary(report, context, user.locale))
     assert update.effective_chat is not None
     chat_id = update.effective_chat.id
