@@ -3,7 +3,9 @@ loudness), the shipped episodes, one upload per file, and organisers' recordings
 
 from __future__ import annotations
 
+import asyncio
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -156,3 +158,43 @@ async def test_workers_cannot_add_episodes(harness: Harness) -> None:
     await harness.onboard(user_id=903)
     replies = await harness.say("/episode", user_id=903)
     assert replies[-1].text == tr("es", "Sorry, this command is only for union organisers.")
+
+
+async def test_long_recordings_are_refused_before_and_during_decoding(
+    harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """M7: a voice note Telegram says is 2 hours long is refused before it is downloaded; a
+    file that hides its length is decoded for the longest allowed length and a second at most
+    (the limit is lowered to one minute here to keep the test short)."""
+    await harness.onboard(user_id=ADMIN_ID)
+    chat = harness.chat(ADMIN_ID)
+    await chat.say("/episode")
+    await chat.press(callbacks.encode("epl", "es"))
+    await chat.say("Asamblea larga")
+    before = len([c for c in harness.api.calls if c[0] == "getFile"])
+    replies = await chat.send_update(
+        harness.api.media_update(ADMIN_ID, "voice", b"OggS", "es", duration=7200)
+    )
+    too_long = tr("es", "That recording is longer than 30 minutes. Please split it.")
+    assert replies[-1].text == too_long
+    assert len([c for c in harness.api.calls if c[0] == "getFile"]) == before
+    monkeypatch.setattr(audio, "MAX_SECONDS", 60)
+    long = tmp_path / "long.ogg"
+    command = [audio.ffmpeg(), "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440"]
+    command += ["-t", "600", "-ac", "1", "-c:a", "libopus", "-b:a", "8k", str(long)]
+    await asyncio.to_thread(subprocess.run, command, check=True)
+    decoded = {}
+    real_run = audio._run
+
+    def spy(args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+        result = real_run(args, stdin)
+        decoded["bytes"] = len(result.stdout)
+        return result
+
+    monkeypatch.setattr(audio, "_run", spy)
+    replies = await chat.send_update(
+        harness.api.media_update(ADMIN_ID, "document", long.read_bytes(), "es", file_name="a.ogg")
+    )
+    assert replies[-1].text == too_long
+    # 61 s of mono 16-bit WAV at the decoding rate, not the 10 minutes in the file.
+    assert decoded["bytes"] <= 61 * audio.SAMPLE_RATE * 2 + 1000

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import tempfile
+import warnings
 from pathlib import Path
 
 from telegram import InputFile, Update
@@ -194,6 +196,9 @@ async def upload_step(update: Update, context: BotContext) -> bool:
         raise UserFacingError(
             N_("That file is too big (more than 20 MB). Please send a shorter recording.")
         )
+    # Telegram tells the length of voice notes and audio files: refuse before downloading.
+    if _seconds(media) > audio.MAX_SECONDS:
+        raise UserFacingError(N_("That recording is longer than 30 minutes. Please split it."))
     episode_id = await _ingest(context, user, media.file_id, state[1])
     await context.services.conversations.clear(user.user_id)
     await send(
@@ -205,6 +210,16 @@ async def upload_step(update: Update, context: BotContext) -> bool:
     )
     await _announce(context, user, episode_id)
     return True
+
+
+def _seconds(media: object) -> float:
+    """The length Telegram reports (int seconds in PTB 22, a timedelta in later versions)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # PTB's notice of the change
+        value = getattr(media, "duration", None)
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    return float(value or 0)
 
 
 async def _ingest(context: BotContext, user: User, file_id: str, data: dict[str, str]) -> int:

@@ -81,6 +81,10 @@ def decode(source: Path) -> AudioSegment:
             "error",
             "-i",
             str(source),
+            # Bounded memory: never decode more than the longest allowed recording (plus a
+            # second, to tell "too long" apart). A 2-hour upload used to become 1.9 GB of WAV.
+            "-t",
+            str(MAX_SECONDS + 1),
             "-vn",
             "-ac",
             "1",
