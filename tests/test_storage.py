@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
 
 from bot.storage.database import Database, available_migrations
+from tests.conftest import Harness
 
 
 async def test_migrations_are_recorded_and_idempotent(tmp_path: Path) -> None:
@@ -69,3 +72,30 @@ async def test_a_reader_sees_one_snapshot_and_never_blocks_the_bot(tmp_path: Pat
         assert await db.fetchval("SELECT COUNT(*) FROM users") == 2
     finally:
         await db.close()
+
+
+async def test_a_write_lock_held_by_another_process_delays_but_loses_nothing(
+    harness: Harness,
+) -> None:
+    """L6: another process holding the write lock for longer than the old 5 s busy timeout
+    makes a new worker's /start wait, not fail."""
+
+    path = harness.settings.database_path
+    locked, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        conn = sqlite3.connect(path, timeout=5)
+        conn.execute("BEGIN IMMEDIATE")
+        locked.set()
+        release.wait(10)
+        conn.rollback()
+        conn.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    await asyncio.to_thread(locked.wait, 5)
+    asyncio.get_running_loop().call_later(6, release.set)
+    replies = await harness.say("/start", user_id=890)
+    await asyncio.to_thread(holder.join)
+    assert replies and "wrong on my side" not in replies[-1].text
+    assert await harness.db.fetchval("SELECT COUNT(*) FROM users WHERE user_id = 890") == 1

@@ -14,6 +14,7 @@ import aiosqlite
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_MS = 60_000
 _MIGRATION_RE = re.compile(r"^(\d{4})_(\w+)\.sql$")
 
 Row = aiosqlite.Row
@@ -40,7 +41,9 @@ class Database:
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA synchronous = NORMAL")
-        await conn.execute("PRAGMA busy_timeout = 5000")
+        # Another process holding the write lock (a backup, `dwbot admin`) makes a write wait
+        # up to a minute instead of failing: her /start or entry is saved late, never lost.
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db = cls(conn, _file_path(path))
         await db.migrate()
         return db
