@@ -6,11 +6,12 @@ import logging
 
 import pytest
 
-from bot import callbacks, i18n
+from bot import i18n
 from bot.domain.text import split_message
 from bot.handlers.menu import main_menu_markup
 from bot.i18n import _
 from tests.conftest import Harness
+from tests.test_hours import add_household
 
 
 def tr(locale: str, message: str) -> str:
@@ -193,11 +194,7 @@ async def test_a_flood_of_exports_gets_please_wait(harness: Harness) -> None:
     await harness.onboard(user_id=882)
     chat = harness.chat(882)
     await chat.say("/hours")
-    await chat.say("Casa")
-    await chat.press(callbacks.encode("h", "unit", "hour"))
-    await chat.say("10")
-    await chat.press(callbacks.encode("h", "livein", 0))
-    await chat.press(callbacks.encode("h", "date", "n", "20260301"))
+    await add_household(harness, 882, "Casa", "hour", "10")
     for _attempt in range(5):
         replies = await chat.say("/export")
         assert [r.method for r in replies] == ["sendDocument", "sendDocument"]

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from bot import callbacks, i18n
+from bot.channels.console import ConsoleChat
 from bot.commands import COMMANDS
 from bot.domain.users import Role
 from bot.i18n import _
@@ -33,6 +34,19 @@ async def make_organiser(harness: Harness) -> None:
     await harness.onboard(user_id=701)
     replies = await harness.say(f"/join {code}", user_id=701)
     assert replies[-1].text == tr("es", "That code is not valid, was used already, or has expired.")
+
+
+async def call_meeting(harness: Harness, text: str) -> ConsoleChat:
+    """The organiser calls a meeting in Lima for 20 March 2026, 18:00, to everyone opted in."""
+    org = harness.chat(ORGANISER)
+    await org.say("/meeting")
+    await org.say(text)
+    await org.say("2026-03-20 18:00")
+    await org.say("Av. Grau 123, Lima")
+    await org.press(callbacks.encode("org", "audience", "meeting"))
+    await org.press(callbacks.encode("org", "preview", "meeting"))
+    await org.press(callbacks.encode("org", "now", "meeting"))
+    return org
 
 
 async def worker(
@@ -216,14 +230,7 @@ async def test_only_invited_workers_can_answer_a_meeting(harness: Harness) -> No
     /start) is refused, reveals nothing of the meeting and is audited."""
     await make_organiser(harness)
     await worker(harness, 750, "es", "PE")
-    org = harness.chat(ORGANISER)
-    await org.say("/meeting")
-    await org.say("Asamblea secreta\nAgenda")
-    await org.say("2026-03-20 18:00")
-    await org.say("Av. Grau 123, Lima")
-    await org.press(callbacks.encode("org", "audience", "meeting"))
-    await org.press(callbacks.encode("org", "preview", "meeting"))
-    await org.press(callbacks.encode("org", "now", "meeting"))
+    await call_meeting(harness, "Asamblea secreta\nAgenda")
     await harness.deliver()
     await worker(harness, 751, "es", "PE")  # arrives after the notice went out: not invited
     replies = await harness.chat(751).press(callbacks.encode("rsvp", 1, "going"))
@@ -293,14 +300,7 @@ async def test_an_organiser_who_deletes_her_data_leaves_the_unions_record(
     no row names her any more, not even inside audit details or on the invite she used."""
     await make_organiser(harness)
     await worker(harness, 780, "es", "PE")
-    org = harness.chat(ORGANISER)
-    await org.say("/meeting")
-    await org.say("Asamblea\nAgenda")
-    await org.say("2026-03-20 18:00")
-    await org.say("Av. Grau 123, Lima")
-    await org.press(callbacks.encode("org", "audience", "meeting"))
-    await org.press(callbacks.encode("org", "preview", "meeting"))
-    await org.press(callbacks.encode("org", "now", "meeting"))
+    org = await call_meeting(harness, "Asamblea\nAgenda")
     await harness.deliver()
     notice = harness.api.sent_to(780)[-1]
     await harness.chat(780).press(callbacks.encode("rsvp", 1, "going"), notice.message_id)
@@ -332,14 +332,7 @@ async def test_organisers_cannot_cancel_or_move_each_others_work(harness: Harnes
     code = replies[-1].text.split("<code>")[1].split("</code>")[0]
     await harness.onboard(user_id=790, country="PE")
     await harness.say(f"/join {code}", user_id=790)
-    org = harness.chat(ORGANISER)
-    await org.say("/meeting")
-    await org.say("Asamblea\nAgenda")
-    await org.say("2026-03-20 18:00")
-    await org.say("Av. Grau 123, Lima")
-    await org.press(callbacks.encode("org", "audience", "meeting"))
-    await org.press(callbacks.encode("org", "preview", "meeting"))
-    await org.press(callbacks.encode("org", "now", "meeting"))
+    await call_meeting(harness, "Asamblea\nAgenda")
     other = harness.chat(790)
     refusal = tr("es", "Only the organiser who wrote it, or an admin, can change it.")
     for data in (
