@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -85,3 +87,60 @@ def test_a_corrupt_database_stops_the_bot_with_one_clear_line(tmp_path: Path) ->
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "cannot be used" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_messages_arrive_while_she_is_typing_and_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
+    """The console reads input off the event loop, so a queued message is delivered and shown
+    while the worker has not typed anything; end of input and a closed pipe stop cleanly."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DWBOT_"))}
+    env.update(DWBOT_DATA_DIR=str(tmp_path), DWBOT_LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT))
+    command = [sys.executable, "-m", "bot", "console", "--user-id", "31", "--language", "es"]
+    first = subprocess.run(
+        command,
+        input="/start\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert first.returncode == 0 and "Traceback" not in first.stderr
+    conn = sqlite3.connect(tmp_path / "dwbot.sqlite3")
+    conn.execute(
+        "INSERT INTO outbox (user_id, kind, method, payload, not_before, created_at)"
+        " VALUES (31, 'announcement', 'sendMessage', ?, '2000-01-01T00:00:00+00:00',"
+        " '2000-01-01T00:00:00+00:00')",
+        (json.dumps({"chat_id": 31, "text": "Asamblea el sábado"}),),
+    )
+    conn.commit()
+    conn.close()
+    # Nothing is typed for a few seconds: the delivery engine runs and the console shows it.
+    typist = "import sys, time; sys.stdout.write('/help\\n'); sys.stdout.flush(); time.sleep(4)"
+    feeder = subprocess.Popen([sys.executable, "-c", typist], stdout=subprocess.PIPE)
+    second = subprocess.run(
+        command,
+        stdin=feeder.stdout,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+    )
+    feeder.wait()
+    assert second.returncode == 0 and "Traceback" not in second.stderr
+    assert "Asamblea el sábado" in second.stdout
+    # A reader that goes away (`| head -1`) ends the console without a traceback.
+    piped = subprocess.run(
+        " ".join(command) + " | head -1",
+        shell=True,
+        input="/start\n/help\n/help\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert "Traceback" not in piped.stderr and "BrokenPipe" not in piped.stderr

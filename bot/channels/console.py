@@ -7,7 +7,10 @@ printed. Buttons are numbered: type the number or the label to press one.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import html
+import os
 import re
 import sys
 import unicodedata
@@ -185,20 +188,50 @@ async def run_console(
                 _("Offline console. Type /start to begin; numbers press buttons; Ctrl-D quits."),
                 file=stdout,
             )
+    shown = 0  # how many of the messages to her chat are on the screen
+
+    def show() -> None:
+        """Print what reached her chat since last time: replies, and reminders or
+        announcements the scheduler and the delivery engine sent while she was typing."""
+        nonlocal shown
+        arrived = api.sent_to(user_id)
+        fresh, shown = arrived[shown:], len(arrived)
+        for sent in fresh:
+            if sent.buttons:
+                chat.keyboard = sent
+        output = chat.render(fresh)
+        if output:
+            print(output, file=stdout, flush=True)
+
+    async def watch() -> None:
+        with contextlib.suppress(BrokenPipeError):
+            while True:
+                await asyncio.sleep(0.5)
+                show()
+
+    watcher = asyncio.create_task(watch())
     try:
         while True:
             if interactive:
                 stdout.write("> ")
                 stdout.flush()
-            line = stdin.readline()
+            # Read in a thread: the event loop keeps running reminders and deliveries.
+            line = await asyncio.to_thread(stdin.readline)
             if not line:
                 break
-            output = chat.render(await chat.say(line))
-            if output:
-                print(output, file=stdout, flush=True)
+            await chat.say(line)
+            show()
+        show()
     except KeyboardInterrupt:
         pass
+    except BrokenPipeError:
+        # The reader of a pipe went away (`| head`): stop quietly, and let nothing more be
+        # written to the closed pipe at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
     finally:
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError, BrokenPipeError):
+            await watcher
         if app.post_shutdown is not None:
             await app.post_shutdown(app)
         await app.shutdown()
