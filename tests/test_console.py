@@ -18,6 +18,13 @@ from bot.i18n import _
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def console_env(data_dir: Path) -> dict[str, str]:
+    """The environment of a fresh machine: no tokens, only problems logged, this checkout."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DWBOT_"))}
+    env.update(DWBOT_DATA_DIR=str(data_dir), DWBOT_LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT))
+    return env
+
+
 def tr(locale: str, message: str) -> str:
     with i18n.using(locale):
         return _(message)
@@ -51,15 +58,14 @@ async def test_scripted_console_session_in_spanish(settings: Settings) -> None:
 
 
 def test_python_m_bot_runs_the_console_without_a_token(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DWBOT_"))}
-    env.update(DWBOT_DATA_DIR=str(tmp_path), DWBOT_LOG_LEVEL="WARNING")
+    env = console_env(tmp_path)
     result = subprocess.run(
         [sys.executable, "-m", "bot", "console", "--language", "ar"],
         input="/start\n7\n6\n1\n1\n3\n",  # Arabic, another country: Asia, Hong Kong
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env={**env, "PYTHONPATH": str(ROOT)},
+        env=env,
         timeout=60,
         check=False,
     )
@@ -72,8 +78,7 @@ def test_a_corrupt_database_stops_the_bot_with_one_clear_line(tmp_path: Path) ->
     """M8: exit non-zero at once, one line naming the file, no traceback, so a supervisor sees
     the failure instead of a process that stays alive and never serves anyone."""
     (tmp_path / "dwbot.sqlite3").write_bytes(b"this is not a database" * 1000)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DWBOT_"))}
-    env.update(DWBOT_DATA_DIR=str(tmp_path), PYTHONPATH=str(ROOT))
+    env = console_env(tmp_path)
     result = subprocess.run(
         [sys.executable, "-m", "bot", "console"],
         input="/start\n",
@@ -92,8 +97,7 @@ def test_a_corrupt_database_stops_the_bot_with_one_clear_line(tmp_path: Path) ->
 def test_messages_arrive_while_she_is_typing_and_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
     """The console reads input off the event loop, so a queued message is delivered and shown
     while the worker has not typed anything; end of input and a closed pipe stop cleanly."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DWBOT_"))}
-    env.update(DWBOT_DATA_DIR=str(tmp_path), DWBOT_LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT))
+    env = console_env(tmp_path)
     command = [sys.executable, "-m", "bot", "console", "--user-id", "31", "--language", "es"]
     first = subprocess.run(
         command,

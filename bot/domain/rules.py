@@ -14,7 +14,7 @@ import itertools
 import re
 import tomllib
 import zoneinfo
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -466,8 +466,3 @@ def _day_rate(table: Any, problems: list[str]) -> DayRate | None:
     if month is None or week is None or month <= 0 or week <= 0:
         return None
     return DayRate(month, week, table["source"], table["url"])
-
-
-def with_values(rules: Rules, **changes: Any) -> Rules:
-    """A copy of `rules` with some values changed (tests and what-if views)."""
-    return replace(rules, **changes)

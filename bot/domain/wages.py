@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from bot.domain.rules import RuleBook, Rules
+from bot.domain.rules import MinimumWage, RuleBook, Rules
 
 HOUR = Decimal(3600)
 ZERO = Decimal(0)
@@ -604,14 +604,11 @@ def _minimum_wage_checks(
 
 def _floor_for(
     terms: Terms,
-    minimum: object,
+    minimum: MinimumWage,
     rules: Rules,
     per_day: dict[dt.date, int],
     accrued: list[dt.date],
 ) -> tuple[Decimal, Decimal, str] | None:
-    from bot.domain.rules import MinimumWage
-
-    assert isinstance(minimum, MinimumWage)
     if minimum.unit == terms.unit:
         agreed, limit, unit = terms.amount, minimum.amount, terms.unit
     else:

@@ -17,6 +17,7 @@ from telegram import InputFile, Update
 
 from bot import callbacks, i18n
 from bot.context import BotContext
+from bot.domain.countries import country
 from bot.domain.dates import parse_date
 from bot.domain.entry_parser import (
     ParsedPayment,
@@ -58,6 +59,8 @@ from bot.services.wording import (
 
 ENTRY, EMPLOYER, PAYMENT_AMOUNT, EDIT = "entry", "employer", "payment_amount", "edit"
 TERMS, ENDING = "terms", "ending"
+# (flow, step) waiting for a date -> the date picker's tag for it.
+DATE_STEPS = {(EMPLOYER, "start"): "n", (TERMS, "start"): "t", (ENDING, "date"): "e"}
 # Buttons that record something: a second press of the same button changes nothing.
 RECORDING = frozenset({"date", "emp", "ok", "mvs", "ovl", "vac", "livein"})
 UNIT_LABELS = {
@@ -421,8 +424,6 @@ async def on_date(update: Update, context: BotContext, tag: str, day: dt.date) -
 
 
 def country_jurisdiction(user: User) -> str:
-    from bot.domain.countries import country
-
     return country(user.country).jurisdiction
 
 
@@ -504,20 +505,16 @@ async def interpret_text(update: Update, context: BotContext, text: str) -> bool
     state = await context.services.conversations.get(user.user_id)
     if state is not None:
         flow, data = state
-        if flow == EMPLOYER and data.get("step") == "start":
-            await on_date(update, context, "n", _typed_date(service, user, text))
+        # A step waiting for a date takes a typed one as well as a tapped one.
+        tag = DATE_STEPS.get((flow, str(data.get("step"))))
+        if tag is not None:
+            await on_date(update, context, tag, _typed_date(service, user, text))
             return True
         if flow == EMPLOYER:
             await _employer_step(update, context, user, data, text)
             return True
-        if flow == TERMS and data.get("step") == "start":
-            await on_date(update, context, "t", _typed_date(service, user, text))
-            return True
         if flow == TERMS:
             await _terms_step(update, context, user, data, text)
-            return True
-        if flow == ENDING and data.get("step") == "date":
-            await on_date(update, context, "e", _typed_date(service, user, text))
             return True
         if flow == PAYMENT_AMOUNT:
             amount, _currency = parse_amount(text, service.currency(user))

@@ -437,7 +437,7 @@ class HoursService:
             ),
             None,
         )
-        daily, monthly, _basis = wage_basis(terms, rules, record)
+        daily, monthly = wage_basis(terms, rules, record)
         best_year = max(
             (
                 t.amount
@@ -550,19 +550,19 @@ def parse_amount(raw: str, default_currency: str) -> tuple[Decimal, str]:
 
 def wage_basis(
     terms: Terms, rules: Rules | None, record: Summary | None
-) -> tuple[Decimal | None, Decimal | None, str]:
-    """Her pay per day and per month at the end of the job, and how it was found.
+) -> tuple[Decimal | None, Decimal | None]:
+    """Her pay per day and per month at the end of the job.
 
     Salaries: the law's divisor where there is one ([day_rate]), else a year's pay / 365.
     Hourly pay: her earnings in the last 12 months of her record, per day and per month.
     """
     if terms.unit == "month":
         daily = daily_value(terms, rules) if rules and rules.day_rate else terms.amount * 12 / 365
-        return daily, terms.amount, "month_terms"
+        return daily, terms.amount
     if terms.unit == "week":
         daily = daily_value(terms, rules) if rules and rules.day_rate else terms.amount / 7
-        return daily, terms.amount * 52 / 12, "week_terms"
+        return daily, terms.amount * 52 / 12
     if record is None or record.due <= 0:
-        return None, None, "no_record"
+        return None, None
     days = (record.end - record.start).days + 1
-    return record.earned / days, record.earned / days * 365 / 12, "record"
+    return record.earned / days, record.earned / days * 365 / 12
