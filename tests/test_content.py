@@ -148,3 +148,27 @@ def test_shipped_rules_match_the_countries_the_bot_offers() -> None:
             assert rules.timezone == country.timezone
             # Amounts are compared with the minimum wage only in the same currency.
             assert rules.currency == country.currency
+
+
+def test_a_translation_keeps_the_citations_figures_and_pages_of_its_source() -> None:
+    from bot.domain.content import translation_problems
+
+    source = "Tu jornada es de **40 horas** (RD 1620/2011, art. 9.1).\n\n---\n\nSMI: 1.221 €."
+    good = "Your week is **40 hours** (RD 1620/2011, art. 9.1).\n\n---\n\nSMI: 1,221 €."
+    arabic = "أسبوعكِ **٤٠ ساعة** (RD 1620/2011, art. 9.1).\n\n---\n\nSMI: 1.221 €."
+    assert translation_problems(source, good) == []
+    assert translation_problems(source, arabic) == []
+    assert translation_problems(source, good.replace("9.1", "9.2")) == [
+        "a citation with 1620 2011 91 is in the source but not here",
+        "a citation with 1620 2011 92 is here but not in the source",
+    ]
+    assert translation_problems(source, good.replace("40", "48")) == [
+        "figures differ from the source: missing 40; not in the source 48"
+    ]
+    assert translation_problems(source, good.replace("\n\n---\n\n", "\n\n")) == [
+        "the page breaks (---) differ from the source"
+    ]
+
+
+def test_every_translation_in_the_library_matches_its_source() -> None:
+    assert Library.load().translation_problems() == []

@@ -10,6 +10,8 @@ import datetime as dt
 import html
 import re
 import tomllib
+import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -204,6 +206,53 @@ def _paragraphs(body: str) -> Iterator[str]:
     for block in re.split(r"\n\s*\n", body):
         if block.strip() and block.strip() != "---":
             yield block.strip()
+
+
+# What a translation must keep exactly as its source has it: every citation in brackets,
+# every figure (amounts, days, percentages, dates) and the page breaks. Figures are compared
+# by their digits ("1.221" and "1,221", "9,55" and "9.55", "٨" and "8" are the same figure).
+_CITATION_RE = re.compile(r"\([^()]*\d[^()]*\)")  # any bracket with a number: a citation
+_LETTER_GROUP_RE = re.compile(r"\(([a-zA-Z]{1,4})\)")  # "art. 14.1(a)": one citation
+_SEPARATOR_RE = re.compile(r"(?<=\d)[.,\u00a0\u202f ](?=\d)")
+_BREAK_RE = re.compile(r"^\s*---\s*$", re.MULTILINE)
+
+
+def _normalised(body: str) -> str:
+    digits = "".join(str(unicodedata.digit(c)) if c.isdecimal() else c for c in body)
+    return _SEPARATOR_RE.sub("", _LETTER_GROUP_RE.sub(r" \1", digits))
+
+
+def _figures(body: str) -> list[str]:
+    """The figures of a text, outside its citations (an article number is checked there)."""
+    return sorted(re.findall(r"\d+", _CITATION_RE.sub(" ", _normalised(body))))
+
+
+def _references(body: str) -> Counter[tuple[str, ...]]:
+    """Each citation by the numbers in it (law and article): "(Ley 26.844, arts. 1 y 2)" and
+    "(Ley 26.844, arts. 1 and 2)" are the same reference."""
+    return Counter(tuple(re.findall(r"\d+", c)) for c in _CITATION_RE.findall(_normalised(body)))
+
+
+def translation_problems(source: str, translation: str) -> list[str]:
+    """How a translation's body differs from its source in what may not change."""
+    problems = []
+    ours, theirs = _references(source), _references(translation)
+    for numbers in sorted(ours - theirs):
+        problems.append(f"a citation with {' '.join(numbers)} is in the source but not here")
+    for numbers in sorted(theirs - ours):
+        problems.append(f"a citation with {' '.join(numbers)} is here but not in the source")
+    figures, translated = Counter(_figures(source)), Counter(_figures(translation))
+    if figures != translated:
+        lost = sorted((figures - translated).elements())
+        new = sorted((translated - figures).elements())
+        problems.append(
+            "figures differ from the source"
+            + (f": missing {', '.join(lost)}" if lost else "")
+            + (f"; not in the source {', '.join(new)}" if new else "")
+        )
+    if len(_BREAK_RE.findall(source)) != len(_BREAK_RE.findall(translation)):
+        problems.append("the page breaks (---) differ from the source")
+    return problems
 
 
 def paginate(body: str, limit: int = SCREEN_CHARS) -> list[str]:

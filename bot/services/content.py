@@ -20,6 +20,7 @@ from bot.domain.content import (
     Topic,
     paginate,
     parse_topic,
+    translation_problems,
 )
 from bot.domain.rules import RuleBook, parse_rules
 from bot.domain.text import TELEGRAM_TEXT_LIMIT
@@ -150,9 +151,23 @@ class Library:
             for number, page in enumerate(paginate(entry.body), 1):
                 if len(page) + _SCREEN_OVERHEAD > TELEGRAM_TEXT_LIMIT:
                     problems.append(f"{entry.path}: screen {number} is too long for Telegram")
+        problems += self.translation_problems()
         for jurisdiction, rules in self.rules.items():
             if rules.jurisdiction != jurisdiction:
                 problems.append(f"content/{jurisdiction}/rules.toml names '{rules.jurisdiction}'")
+        return problems
+
+    def translation_problems(self) -> list[str]:
+        """Every translation keeps its source's citations, figures and page breaks (the
+        source: the jurisdiction's first language, e.g. Spanish for Spain)."""
+        problems = []
+        for (jurisdiction, topic, language), entry in sorted(self.topics.items()):
+            primary = PRIMARY_LANGUAGE[jurisdiction]
+            source = self.topics.get((jurisdiction, topic, primary))
+            if language == primary or source is None:
+                continue
+            for problem in translation_problems(source.body, entry.body):
+                problems.append(f"{entry.path}: {problem} ({source.path})")
         return problems
 
     def expiring(self, today: dt.date) -> list[str]:
