@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from typing import Any
@@ -21,6 +22,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import callbacks, i18n
+from bot.channels.reply_retry import ReplyRetry
 from bot.channels.telegram_sender import telegram_sender
 from bot.commands import COMMANDS
 from bot.config import Settings
@@ -30,6 +32,7 @@ from bot.handlers import (
     data,
     errors,
     fallback,
+    flows,
     hours,
     listen,
     menu,
@@ -44,12 +47,13 @@ from bot.handlers import (
 from bot.handlers.common import load_user
 from bot.services.content import Library
 from bot.services.delivery import DeliveryEngine
+from bot.services.episodes import AudioFiles
+from bot.services.flows import FlowService
 from bot.services.handbook import HandbookService
 from bot.services.hours import HoursService
 from bot.services.limits import ExpensiveWork
 from bot.services.once import OnceService
 from bot.services.organisers import (
-    PRIORITY_REPORT,
     BroadcastService,
     MeetingService,
     RoleService,
@@ -63,8 +67,8 @@ from bot.storage.audio import AudioStore
 from bot.storage.conversations import ConversationStore
 from bot.storage.database import Database
 from bot.storage.hours import HoursStore
-from bot.storage.organisers import OrganiserStore
-from bot.storage.outbox import OutboxStore, OutgoingMessage
+from bot.storage.organisers import OrganiserStore, Recipient
+from bot.storage.outbox import OutboxStore
 from bot.storage.reminders import ReminderStore
 from bot.storage.stats import StatsStore
 from bot.storage.users import UserStore
@@ -92,6 +96,7 @@ def build_application(
         .post_init(_make_startup(settings, clock or SystemClock(), start_background))
         .post_shutdown(_shutdown)
         .concurrent_updates(True)
+        .rate_limiter(ReplyRetry())  # a direct reply refused with 429 is sent again
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -110,12 +115,18 @@ def _register_handlers(app: BotApplication) -> None:
     router.route("reminders", reminders.show_reminders)
     router.route("listen", listen.show_episodes)
     router.check_complete()
-    # Free text: flows in progress and entries first, a rights question last.
+    declared = flows.Flows(
+        [
+            *hours.FLOWS,
+            *reminders.FLOWS,
+            *organisers.FLOWS,
+            *listen.FLOWS,
+        ]
+    )
+    # Free text: the step of the flow she is in, else entries, a rights question last.
     text_router = fallback.TextRouter(
         [
-            organisers.compose_step,
-            listen.title_step,
-            organisers.move_step,
+            declared.on_text,
             reminders.interpret_text,
             hours.interpret_text,
             news.join_tag,
@@ -124,14 +135,17 @@ def _register_handlers(app: BotApplication) -> None:
         ]
     )
 
-    # Group -1 runs first for every update: load the user and set the language.
-    app.add_handler(TypeHandler(Update, load_user), group=-1)
+    # Groups -2 and -1 run first for every update: load the user (and her flow) and set the
+    # language; then leave the flow if this update is a way out of it.
+    app.add_handler(TypeHandler(Update, load_user), group=-2)
+    app.add_handler(TypeHandler(Update, declared.leave_on_exit), group=-1)
 
     handlers: list[Any] = [
         # Commands, in /help order.
         CommandHandler("start", onboarding.start, filters=private),
         CommandHandler("menu", menu.menu_command, filters=private),
         CommandHandler("help", menu.help_command, filters=private),
+        CommandHandler("cancel", flows.cancel_command, filters=private),
         CommandHandler("hours", hours.hours_command, filters=private),
         CommandHandler("export", hours.export_command, filters=private),
         CommandHandler("handbook", rights.handbook_command, filters=private),
@@ -152,6 +166,7 @@ def _register_handlers(app: BotApplication) -> None:
         CommandHandler("stats", stats.stats_command, filters=private),
         CommandHandler("invite", organisers.invite_command, filters=private),
         # Inline buttons, routed by the codec's action name.
+        CallbackQueryHandler(onboarding.on_begin, pattern=callbacks.pattern("begin")),
         CallbackQueryHandler(onboarding.on_language, pattern=callbacks.pattern("lang")),
         CallbackQueryHandler(onboarding.on_country, pattern=callbacks.pattern("country")),
         CallbackQueryHandler(onboarding.on_region, pattern=callbacks.pattern("region")),
@@ -180,10 +195,16 @@ def _register_handlers(app: BotApplication) -> None:
         MessageHandler(filters.UpdateType.EDITED, fallback.edited_message),
         MessageHandler(private & filters.COMMAND, fallback.unknown_command),
         MessageHandler(private & filters.TEXT, text_router),
-        MessageHandler(private & filters.LOCATION, organisers.location_step),
         MessageHandler(
-            private & (filters.PHOTO | filters.VOICE | filters.AUDIO | filters.Document.ALL),
-            fallback.MediaRouter([listen.upload_step, organisers.media_step]),
+            private
+            & (
+                filters.PHOTO
+                | filters.VOICE
+                | filters.AUDIO
+                | filters.Document.ALL
+                | filters.LOCATION
+            ),
+            fallback.MediaRouter([declared.on_media]),
         ),
         MessageHandler(private & ~filters.TEXT, fallback.unsupported_media),
         CallbackQueryHandler(fallback.stale_button),
@@ -212,7 +233,11 @@ def _make_startup(settings: Settings, clock: Clock, start_background: bool) -> A
             hours=HoursService(HoursStore(db), library, clock),
             once=OnceService(ActionStore(db), clock),
             expensive=ExpensiveWork(clock),
-            conversations=ConversationStore(db, clock),
+            flows=FlowService(
+                ConversationStore(db, clock),
+                clock,
+                dt.timedelta(minutes=settings.flow_timeout_minutes),
+            ),
             statements=StatementService(library, clock),
             stats=StatsService(StatsStore(db), library, clock),
             organisers=organiser_store,
@@ -221,8 +246,8 @@ def _make_startup(settings: Settings, clock: Clock, start_background: bool) -> A
             broadcasts=broadcasts,
             meetings=MeetingService(organiser_store, outbox, clock, broadcasts),
             delivery=engine,
-            reminders=ReminderService(ReminderStore(db), outbox, clock),
-            audio=AudioStore(db),
+            reminders=ReminderService(ReminderStore(db), outbox, clock, broadcasts.posting),
+            audio=AudioFiles(AudioStore(db), clock),
             episodes=[],
         )
         await services.reload_episodes()
@@ -255,9 +280,15 @@ def _make_startup(settings: Settings, clock: Clock, start_background: bool) -> A
 async def due_work(services: Services) -> None:
     """Queue what has come due: scheduled broadcasts and reminders (also those missed while
     the bot was down, within their grace window)."""
-    for broadcast_id in await services.organisers.due_scheduled(iso(services.clock.now())):
-        await organisers.send_broadcast(services, broadcast_id)
-    queued, _dropped = await services.reminders.fire_due()
+    try:
+        for broadcast_id in await services.organisers.due_scheduled(iso(services.clock.now())):
+            await organisers.send_broadcast(services, broadcast_id)
+        queued, _dropped = await services.reminders.fire_due()
+    except asyncio.CancelledError:
+        # The bot is stopping during a check: each step is its own transaction, so nothing
+        # is half-done, and the next start looks again. Not an error worth a traceback.
+        log.info("due-work check stopped by shutdown")
+        return
     if queued:
         services.delivery.wake()
 
@@ -282,22 +313,24 @@ async def _report(services: Services, batch_id: int) -> None:
             blocked=counts.get("blocked", 0),
             total=broadcast.recipients,
         )
-    now = iso(services.clock.now())
-    await services.outbox.enqueue(
+    recipient = Recipient(
+        broadcast.user_id,
+        organiser.locale if organiser else services.settings.default_locale,
+        organiser.timezone if organiser else None,
+        organiser.country if organiser else None,
+    )
+    posting = services.broadcasts.posting
+    await posting.post(
         [
-            OutgoingMessage(
-                broadcast.user_id,
+            posting.message(
+                recipient,
                 "report",
                 "sendMessage",
                 {"chat_id": broadcast.user_id, "text": text},
-                now,
-                priority=PRIORITY_REPORT,
-                dedupe_key=f"r{broadcast.id}:{kind}:{counts.get('sent', 0)}",
+                f"r{broadcast.id}:{kind}:{counts.get('sent', 0)}",
             )
-        ],
-        now,
+        ]
     )
-    services.delivery.wake()
 
 
 async def _register_commands(app: BotApplication) -> None:

@@ -20,6 +20,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("start", N_("Start, or start again")),
     Command("menu", N_("Show the main menu")),
     Command("help", N_("What I can do and my commands")),
+    Command("cancel", N_("Stop what you are doing; nothing is saved")),
     Command("hours", N_("Log your hours and payments")),
     Command("export", N_("Your record as a spreadsheet and a PDF")),
     Command("handbook", N_("Your rights as a PDF to keep or print")),

@@ -146,6 +146,14 @@ SETTINGS: tuple[Setting, ...] = (
         _positive_float("DWBOT_BROADCAST_RATE"),
         "broadcast_rate",
     ),
+    Setting(
+        "DWBOT_FLOW_TIMEOUT_MINUTES",
+        "30",
+        "Minutes a half-done task (adding a household, logging a payment…) waits for her next "
+        "step. After that it is over, and what she types is read as new input.",
+        _positive_float("DWBOT_FLOW_TIMEOUT_MINUTES"),
+        "flow_timeout_minutes",
+    ),
 )
 
 
@@ -161,6 +169,7 @@ class Settings:
     default_locale: str = "es"
     log_level: str = "INFO"
     broadcast_rate: float = 25.0
+    flow_timeout_minutes: float = 30.0
 
     @property
     def database_path(self) -> Path:

@@ -9,10 +9,12 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.domain.clock import Clock
+from bot.domain.flows import Flow
 from bot.domain.users import User
 from bot.services.content import Library
 from bot.services.delivery import DeliveryEngine
-from bot.services.episodes import Episode, episodes_with_recorded
+from bot.services.episodes import AudioFiles, Episode, episodes_with_recorded
+from bot.services.flows import FlowService
 from bot.services.handbook import HandbookService
 from bot.services.hours import HoursService
 from bot.services.limits import ExpensiveWork
@@ -22,8 +24,6 @@ from bot.services.reminders import ReminderService
 from bot.services.statement import StatementService
 from bot.services.stats import StatsService
 from bot.services.users import UserService
-from bot.storage.audio import AudioStore
-from bot.storage.conversations import ConversationStore
 from bot.storage.database import Database
 from bot.storage.organisers import OrganiserStore
 from bot.storage.outbox import OutboxStore
@@ -40,7 +40,7 @@ class Services:
     library: Library
     handbooks: HandbookService
     hours: HoursService
-    conversations: ConversationStore
+    flows: FlowService
     organisers: OrganiserStore
     roles: RoleService
     outbox: OutboxStore
@@ -48,7 +48,7 @@ class Services:
     meetings: MeetingService
     delivery: DeliveryEngine
     reminders: ReminderService
-    audio: AudioStore
+    audio: AudioFiles
     episodes: list[Episode]
     once: OnceService
     expensive: ExpensiveWork
@@ -68,10 +68,13 @@ class BotData:
     scheduler: Any = None  # APScheduler's AsyncIOScheduler, started in post_init
 
 
-class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
-    """Context with the services and the current worker (loaded once per update)."""
+class BotContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], BotData]):
+    """Context with the services, the current worker and the flow she is in (both loaded
+    once per update, in one statement)."""
 
     worker: User | None = None
+    flow: Flow | None = None  # the task in progress, None if none or it timed out
+    left_flow: Flow | None = None  # the flow this update took her out of (/cancel says so)
 
     @property
     def services(self) -> Services:
@@ -81,4 +84,4 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         return services
 
 
-BotApplication = Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
+BotApplication = Application[ExtBot[int], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]

@@ -34,3 +34,27 @@ def configure(level: str, secrets: Iterable[str] = ()) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("fontTools").setLevel(logging.WARNING)  # PDF font subsetting chatter
+
+
+class Outage:
+    """One log line when the Bot API becomes unreachable and one when it is back, instead
+    of a traceback for every failed poll."""
+
+    def __init__(self, logger: logging.Logger) -> None:
+        self.log = logger
+        self.reason: str | None = None
+
+    def down(self, reason: str) -> None:
+        if self.reason is None:
+            self.log.warning("Bot API unreachable (%s); retrying until it answers", reason)
+        elif reason != self.reason:
+            self.log.warning("Bot API still unreachable, now %s", reason)
+        self.reason = reason
+
+    def up(self) -> None:
+        if self.reason is not None:
+            self.log.warning("Bot API reachable again after %s", self.reason)
+            self.reason = None
+
+
+polling = Outage(logging.getLogger("bot.polling"))

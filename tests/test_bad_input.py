@@ -102,7 +102,7 @@ async def test_emoji_only_or_punctuation(harness: Harness, text: str) -> None:
 
 async def test_first_contact_with_random_text_still_answers(harness: Harness) -> None:
     replies = await harness.say("hola??", user_id=27, language_code="ar")
-    assert replies[-1].text == tr("ar", "👋 Hello! Send /start to begin.")
+    assert replies[-1].text == tr("ar", "👋 Hello! Tap Start to begin.")
     assert await harness.db.fetchval("SELECT COUNT(*) FROM users") == 0  # nothing stored
 
 
@@ -205,3 +205,24 @@ async def test_a_flood_of_exports_gets_please_wait(harness: Harness) -> None:
     harness.clock.advance(minutes=1, seconds=1)
     replies = await chat.say("/export")
     assert [r.method for r in replies] == ["sendDocument", "sendDocument"]
+
+
+async def test_a_button_on_an_inline_message_gets_a_short_no(harness: Harness) -> None:
+    """The bot makes no inline messages; such a press (forged or forwarded) has no chat to
+    answer in. It used to end in an AssertionError and an apology nobody could receive."""
+    await harness.onboard(user_id=27)
+    before = len(harness.api.calls)
+    update = {
+        "update_id": 99_001,
+        "callback_query": {
+            "id": "q1",
+            "from": harness.api.user(27, "es"),
+            "chat_instance": "1",
+            "inline_message_id": "AAA",
+            "data": "v1:handbook",
+        },
+    }
+    await harness.chat(27).send_update(update)
+    calls = harness.api.calls[before:]
+    assert [method for method, _p in calls] == ["answerCallbackQuery"]
+    assert calls[0][1]["text"] == tr("es", "This button no longer works.")

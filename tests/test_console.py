@@ -14,6 +14,7 @@ from bot import i18n
 from bot.channels.console import run_console
 from bot.config import Settings
 from bot.i18n import _
+from tests.conftest import Harness
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -148,3 +149,15 @@ def test_messages_arrive_while_she_is_typing_and_a_closed_pipe_is_quiet(tmp_path
         cwd=tmp_path,
     )
     assert "Traceback" not in piped.stderr and "BrokenPipe" not in piped.stderr
+
+
+async def test_buttons_of_an_earlier_message_can_be_pressed(harness: Harness) -> None:
+    await harness.onboard(user_id=71)
+    chat = harness.chat(71)
+    picker = (await chat.say("/language"))[-1]
+    await chat.say("/privacy")  # a newer keyboard: plain numbers now press its buttons
+    number = next(n for n, sent in chat.boards.items() if sent.message_id == picker.message_id)
+    assert f"#{number} [1]" in chat.render([picker])
+    english = next(i for i, (_l, data) in enumerate(picker.buttons, 1) if data and ":en:" in data)
+    await chat.say(f"{number}.{english}")
+    assert await harness.db.fetchval("SELECT locale FROM users WHERE user_id = 71") == "en"

@@ -168,3 +168,84 @@ asyncio.run(main(sys.argv[1]))
     assert len(per_chat) == 400  # zero lost
     duplicates = sum(count - 1 for count in per_chat.values())
     assert duplicates <= 16  # only messages in flight at the kill (max_in_flight) can repeat
+
+
+async def test_at_the_limit_itself_no_send_is_refused(store: OutboxStore) -> None:
+    """Configured at 30 msg/s against a strict 30-in-any-second fake: no 429 at all (the
+    rate reached is a benchmark figure: bench/broadcast.py)."""
+    limit = RateLimit(per_second=30)
+    with LoopbackBotAPIServer(rate_limit=limit) as server:
+        await store.enqueue(broadcast(150), iso(SystemClock().now()))
+        await run_engine(server, store, rate=30)
+        per_chat = collections.Counter(s.chat_id for s in server.api.sent)
+    assert limit.rejected == 0
+    assert len(per_chat) == 150 and set(per_chat.values()) == {1}
+
+
+async def test_a_cancel_stops_all_but_the_sends_in_flight(store: OutboxStore) -> None:
+    """The old engine fetched 200 rows and sent them even after a cancel (97 leaked after
+    103 of 600). Now each row is claimed just before it is sent."""
+    in_flight = 4
+    with LoopbackBotAPIServer(rate_limit=RateLimit(per_second=1000)) as server:
+        await store.enqueue(broadcast(600), iso(SystemClock().now()))
+        async with Bot(TOKEN, base_url=server.base_url) as bot:
+            engine = DeliveryEngine(
+                store, telegram_sender(bot), SystemClock(), rate=100, max_in_flight=in_flight
+            )
+            drain = asyncio.create_task(engine.drain(limit_seconds=60))
+            deadline = time.monotonic() + 30
+            while len(server.api.sent) < 100:
+                assert time.monotonic() < deadline, "the broadcast did not start"
+                await asyncio.sleep(0.005)
+            before = len(server.api.sent)
+            cancelled = await store.cancel(batch_id=1)
+            await drain
+        after = len(server.api.sent)
+    assert after - before <= in_flight
+    assert cancelled >= 600 - after
+    counts = await store.batch_counts(1)
+    assert counts.get("sent", 0) == after and counts.get("cancelled", 0) == 600 - after
+
+
+async def test_a_send_interrupted_by_a_crash_is_queued_again(store: OutboxStore) -> None:
+    await store.enqueue(broadcast(1), iso(SystemClock().now()))
+    (message,) = await store.due(iso(SystemClock().now()), 10, set())
+    assert await store.claim(message.id)  # handed to the Bot API, then the process died
+    assert not await store.claim(message.id)  # nobody else takes it meanwhile
+    with LoopbackBotAPIServer() as server:
+        await run_engine(server, store, rate=30)
+        assert [s.chat_id for s in server.api.sent] == [message.user_id]
+    assert await store.batch_counts(1) == {"sent": 1}
+
+
+async def test_a_direct_reply_refused_with_429_is_sent_again(tmp_path: Path) -> None:
+    """/start answers with two messages; the fake allows one per chat per second, so the
+    second is refused with 429 and must arrive after retry_after, not be lost."""
+    from bot.app import build_application
+    from bot.config import Settings
+
+    limit = RateLimit(per_second=30)
+    with LoopbackBotAPIServer(rate_limit=limit) as server:
+        settings = Settings(
+            token=TOKEN,
+            api_base_url=server.base_url,
+            api_file_url=server.file_url,
+            data_dir=tmp_path / "data",
+        )
+        app = build_application(settings, start_background=False)
+        async with app:
+            await app.post_init(app)  # type: ignore[misc]
+            await app.updater.start_polling(poll_interval=0.0, timeout=1)  # type: ignore[union-attr]
+            await app.start()
+            try:
+                server.api.push(server.api.text_update(77, "/start", "es"))
+                deadline = time.monotonic() + 15
+                while len(server.api.sent_to(77)) < 2:
+                    assert time.monotonic() < deadline, "the second reply never came"
+                    await asyncio.sleep(0.05)
+            finally:
+                await app.updater.stop()  # type: ignore[union-attr]
+                await app.stop()
+                await app.post_shutdown(app)  # type: ignore[misc]
+        assert limit.rejected >= 1
+        assert len(server.api.sent_to(77)) == 2

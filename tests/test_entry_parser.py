@@ -406,6 +406,10 @@ ENTRIES: list[tuple[str, str, Hours | Paid]] = [
     ("tl", "binayaran ako ng dos mil", P("2000")),
     # Swahili
     ("sw", "nilifanya kazi masaa 6 jana", H(YESTERDAY, 360)),
+    # The end told the Swahili way like the start, even without its own "saa".
+    ("sw", "jana saa 3 asubuhi hadi 11 jioni", H(YESTERDAY, 480, "09:00", "17:00")),
+    ("sw", "saa 3 hadi 11", H(TODAY, 480, "09:00", "17:00", ambiguous=True)),
+    ("sw", "saa 3-11 jana", H(YESTERDAY, 480, "09:00", "17:00", ambiguous=True)),
     ("sw", "masaa 8 leo", H(TODAY, 480)),
     ("sw", "nimefanya kazi masaa nane", H(TODAY, 480)),
     ("sw", "kazi masaa 10 juzi", H(SUN, 600)),

@@ -7,10 +7,13 @@ import datetime as dt
 import pytest
 
 from bot import callbacks, i18n
+from bot.domain import countries
 from bot.handlers import onboarding
+from bot.handlers.common import INERT_LABEL
 from bot.handlers.menu import MENU
 from bot.i18n import _
 from tests.conftest import Harness
+from tests.test_screens import places, rows_of, shape
 
 
 def tr(locale: str, message: str) -> str:
@@ -213,3 +216,67 @@ async def test_another_country_hong_kong_by_taps(
     assert services is not None
     user = await services.users.get(user_id)
     assert user is not None and services.hours.currency(user) == "HKD"
+
+
+# ---- the picker's pages hold still ---------------------------------------------------------
+
+
+async def test_country_pages_keep_back_menu_and_next_in_place(harness: Harness) -> None:
+    """Every page of a region has the same grid and the same last row, so Back, Menu and Next
+    keep their row, their index and their console number, the last page too."""
+    await harness.onboard(user_id=13)
+    chat = harness.chat(13)
+    await chat.press(callbacks.encode("region", "s"))
+    codes = in_locale("es", countries.listing, "142", i18n.country_name)
+    count = -(-len(codes) // onboarding.PAGE_SIZE)
+    assert count >= 3
+    pages = []
+    replies = await chat.press(callbacks.encode("region", "s", "142", 0))
+    for _page in range(count):
+        pages.append(replies[-1])
+        replies = await chat.press(rows_of(replies[-1])[-1][2][1] or "")  # Next
+    assert replies[-1].text == pages[0].text  # Next on the last page goes round to the first
+    first, second, last = pages[0], pages[1], pages[-1]
+    back, menu, following = tr("es", "◀️ Back"), tr("es", "☰ Menu"), tr("es", "Next ▶️")
+    grid = [2] * (onboarding.PAGE_SIZE // 2)
+    assert shape(first) == shape(second) == shape(last) == [*grid, 3]
+    row, number = len(grid), onboarding.PAGE_SIZE + 3
+    for page in (first, second, last):
+        where = places(page)
+        assert (where[back], where[menu], where[following]) == (
+            [(row, 0, number - 2)],
+            [(row, 1, number - 1)],
+            [(row, 2, number)],
+        )
+        shown = chat.render([page])
+        assert f"[{number - 2}] {back}  [{number - 1}] {menu}  [{number}] {following}" in shown
+    # The short last page is filled with blank buttons that show the same page again.
+    on_last = len(codes) - (count - 1) * onboarding.PAGE_SIZE
+    blanks = [data for label, data in last.buttons[:-3] if label == INERT_LABEL]
+    assert len(blanks) == onboarding.PAGE_SIZE - on_last
+    assert set(blanks) == {callbacks.encode("region", "s", "142", count - 1)}
+    replies = await chat.press(blanks[0] or "")
+    assert replies[-1].text == last.text and replies[-1].buttons == last.buttons
+    row_ = await harness.db.fetchone("SELECT country, timezone FROM users WHERE user_id = 13")
+    assert tuple(row_) == ("MX", "America/Mexico_City")  # a blank press chose nothing
+
+
+async def test_regions_and_zones_keep_the_same_last_row(harness: Harness) -> None:
+    """Screens that do not page still have three slots: Back and Menu where the country pages
+    have them, and a blank where Next is, which shows the same screen again."""
+    await harness.onboard(user_id=14)
+    chat = harness.chat(14)
+    back, menu = tr("es", "◀️ Back"), tr("es", "☰ Menu")
+    replies = await chat.press(callbacks.encode("region", "s"))
+    regions = replies[-1]
+    assert [label for label, _d in rows_of(regions)[-1]] == [back, menu, INERT_LABEL]
+    replies = await chat.press(rows_of(regions)[-1][2][1] or "")
+    assert (replies[-1].text, replies[-1].buttons) == (regions.text, regions.buttons)
+    await chat.press(callbacks.encode("region", "s", "019", 0))
+    replies = await chat.press(callbacks.encode("country", "US", "s"))
+    zones = replies[-1]
+    assert [label for label, _d in rows_of(zones)[-1]] == [back, menu, INERT_LABEL]
+    replies = await chat.press(rows_of(zones)[-1][2][1] or "")
+    assert (replies[-1].text, replies[-1].buttons) == (zones.text, zones.buttons)
+    row = await harness.db.fetchone("SELECT country, timezone FROM users WHERE user_id = 14")
+    assert tuple(row) == ("MX", "America/Mexico_City")  # the blank chose no zone

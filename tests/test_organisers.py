@@ -162,11 +162,18 @@ async def test_meeting_in_each_timezone_rsvp_reminders_and_change(harness: Harne
     await org.press(callbacks.encode("org", "audience", "meeting"))
     await org.press(callbacks.encode("org", "preview", "meeting"))
     replies = await org.press(callbacks.encode("org", "now", "meeting"))
-    ((ics_name, ics),) = next(s for s in replies if s.files).files.values()
+    organiser_copy = next(s for s in replies if s.files)
+    ((ics_name, ics),) = organiser_copy.files.values()
     assert ics_name == "meeting.ics" and b"DTSTART:20260320T230000Z" in ics
     await harness.deliver()
-    madrid = harness.api.sent_to(740)[-1]
-    lima = harness.api.sent_to(741)[-1]
+    # Each worker gets the notice, then the same calendar file by its file_id (one upload).
+    file_id = harness.api.messages[(ORGANISER, organiser_copy.message_id)]["document"]["file_id"]
+    for worker_id in (740, 741):
+        notice, calendar = harness.api.sent_to(worker_id)[-2:]
+        assert notice.method == "sendMessage" and calendar.method == "sendDocument"
+        assert calendar.params["document"] == file_id and not calendar.files
+    madrid = harness.api.sent_to(740)[-2]
+    lima = harness.api.sent_to(741)[-2]
     starts = dt.datetime(2026, 3, 20, 23, 0, tzinfo=dt.UTC)
     with i18n.using("es"):
         assert (

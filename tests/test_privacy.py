@@ -41,10 +41,14 @@ async def test_delete_erases_every_row_and_says_so(harness: Harness) -> None:
     ]
     replies = await chat.press(callbacks.encode("erase", "yes"))
     with i18n.using("es"):
-        assert replies[-1].text == _(
-            "All your data has been deleted. Goodbye! If you come back, send /start."
-        )
+        assert [r.text for r in replies[-2:]] == [
+            _("All your data has been deleted. Goodbye!"),
+            _("If you come back, tap Start."),
+        ]
     assert set((await rows_about(harness, 12)).values()) == {0}
+    # The next step is a tap: Start begins again, with nothing of the old data.
+    replies = await chat.press(callbacks.encode("begin"))
+    assert replies[-1].buttons[0][1] == callbacks.encode("lang", "es", "o")
     assert (await rows_about(harness, 13))["users"] == 1
 
 
@@ -67,7 +71,10 @@ async def test_old_button_after_delete_gets_polite_answer(harness: Harness) -> N
         callbacks.encode("consent", "records", 0, "s"), old_privacy_message.message_id
     )
     with i18n.using("es"):
-        assert replies[-1].text == _("I don't have your details any more. Send /start to begin.")
+        assert replies[-1].text == _(
+            "I don't have your details any more. Tap Start to begin again."
+        )
+    assert replies[-1].buttons == [(_("▶️ Start"), callbacks.encode("begin"))]
     assert (await rows_about(harness, 15))["users"] == 0
 
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot import callbacks, i18n
+from bot.channels.offline_api import Sent
 from bot.domain.content import TOPICS
+from bot.handlers.common import INERT_LABEL
 from bot.i18n import _
 from tests.conftest import Harness
+from tests.test_screens import places, rows_of, shape
 
 
 def tr(locale: str, message: str) -> str:
@@ -39,9 +44,10 @@ async def test_a_topic_page_cites_its_law_and_ends_with_the_disclaimer(harness: 
         pages = 1
     assert tr("es", "ℹ️ This is information, not legal advice.") in replies[-1].text
     data = [d for _l, d in replies[-1].buttons]
-    assert callbacks.encode("sources", "hours") in data
+    last = len(topic.pages) - 1
+    assert callbacks.encode("sources", "hours", last) in data
     assert callbacks.encode("topic", "help", 0) in data
-    replies = await chat.press(callbacks.encode("sources", "hours"))
+    replies = await chat.press(callbacks.encode("sources", "hours", last))
     assert "Código de Trabajo de Panamá, Art. 231" in replies[-1].text
     assert all(len(s.text) <= 4096 for s in harness.api.sent)
 
@@ -92,3 +98,114 @@ async def test_handbook_in_arabic_embeds_a_font_with_arabic(harness: Harness) ->
     _name, content = replies[-1].files["document"]
     assert content.startswith(b"%PDF-") and b"/FontFile2" in content
     assert b"DejaVuSans" in content
+
+
+# ---- paging: the same tap means the same thing on every page --------------------------------
+
+
+def toast(harness: Harness) -> str | None:
+    """The text of the last answer to a button press (the small notice at the top)."""
+    answers = [p for method, p in harness.api.calls if method == "answerCallbackQuery"]
+    return answers[-1].get("text") if answers else None
+
+
+def nav_labels(sent: Sent) -> list[str]:
+    return [label for label, _data in rows_of(sent)[-1]]
+
+
+async def test_back_topics_and_next_keep_their_places_on_every_page(harness: Harness) -> None:
+    await harness.onboard(user_id=48, country="ES")
+    chat = harness.chat(48)
+    library = harness.app.bot_data.services.library  # type: ignore[union-attr]
+    found = max(library.topics_for("spain", "es"), key=lambda f: len(f.topic.pages))
+    topic_id, count = found.topic.topic, len(found.topic.pages)
+    assert count >= 3
+    pages: list[Sent] = []
+    for page in range(count):
+        pages.append((await chat.press(callbacks.encode("topic", topic_id, page)))[-1])
+    first, second, last = pages[0], pages[1], pages[-1]
+    back, topics, following = tr("es", "◀️ Back"), tr("es", "📚 Topics"), tr("es", "Next ▶️")
+    assert nav_labels(first) == [INERT_LABEL, topics, following]
+    assert nav_labels(second) == [back, topics, following]
+    assert nav_labels(last) == [back, topics, INERT_LABEL]
+    # The same rows on every page, so each slot keeps its row, its index and its number.
+    assert shape(first) == shape(second) == shape(last)
+    row, number = len(shape(first)) - 1, len(first.buttons)
+    assert places(first)[topics] == places(second)[topics] == places(last)[topics]
+    assert places(second)[topics] == [(row, 1, number - 1)]
+    assert places(second)[back] == places(last)[back] == [(row, 0, number - 2)]
+    assert places(first)[following] == places(second)[following] == [(row, 2, number)]
+    assert (row, 0, number - 2) in places(first)[INERT_LABEL]
+    assert (row, 2, number) in places(last)[INERT_LABEL]
+    # The console prints the same numbers for them on every page.
+    for sent, shown in ((first, INERT_LABEL), (second, back), (last, back)):
+        assert f"[{number - 2}] {shown}  [{number - 1}] {topics}  [" in chat.render([sent])
+    # The taps do what they say: Next and Back turn the page, Topics lists the topics.
+    next_data = rows_of(first)[-1][2][1]
+    replies = await chat.press(next_data or "")
+    assert f"(2/{count})" in replies[-1].text.split("\n")[0]
+    replies = await chat.press(rows_of(second)[-1][0][1] or "")
+    assert f"(1/{count})" in replies[-1].text.split("\n")[0]
+    replies = await chat.press(rows_of(second)[-1][1][1] or "")
+    assert replies[-1].buttons[0][1] == callbacks.encode("topic", TOPICS[0], 0)
+
+
+async def test_the_blank_back_and_next_only_say_where_she_is(harness: Harness) -> None:
+    await harness.onboard(user_id=49, country="ES")
+    chat = harness.chat(49)
+    replies = await chat.press(callbacks.encode("topic", "documents", 0))
+    blank_back = rows_of(replies[-1])[-1][0]
+    assert blank_back[0] == INERT_LABEL
+    before = len(harness.api.sent)
+    assert await chat.press(blank_back[1] or "") == []  # no new message, nothing moves
+    assert len(harness.api.sent) == before
+    assert toast(harness) == tr("es", "This is the first page.")
+    library = harness.app.bot_data.services.library  # type: ignore[union-attr]
+    documents = library.get("spain", "documents", "es")
+    assert documents is not None
+    last = len(documents.topic.pages) - 1
+    replies = await chat.press(callbacks.encode("topic", "documents", last))
+    blank_next = rows_of(replies[-1])[-1][2]
+    assert blank_next[0] == INERT_LABEL
+    before = len(harness.api.sent)
+    assert await chat.press(blank_next[1] or "") == []
+    assert len(harness.api.sent) == before
+    assert toast(harness) == tr("es", "This is the last page.")
+
+
+async def test_a_one_page_topic_has_the_same_navigation_row(harness: Harness) -> None:
+    await harness.onboard(user_id=50, country="PE")
+    library = harness.app.bot_data.services.library  # type: ignore[union-attr]
+    single = next(f for f in library.topics_for("peru", "es") if len(f.topic.pages) == 1)
+    replies = await harness.chat(50).press(callbacks.encode("topic", single.topic.topic, 0))
+    assert nav_labels(replies[-1]) == [INERT_LABEL, tr("es", "📚 Topics"), INERT_LABEL]
+
+
+async def test_sources_go_back_to_the_page_she_was_reading(harness: Harness) -> None:
+    await harness.onboard(user_id=51, country="ES")
+    chat = harness.chat(51)
+    replies = await chat.press(callbacks.encode("topic", "documents", 2))
+    sources = tap_data(replies[-1], tr("es", "📜 Sources"))
+    assert sources == callbacks.encode("sources", "documents", 2)
+    replies = await chat.press(sources)
+    assert nav_labels(replies[-1]) == [tr("es", "◀️ Back"), tr("es", "📚 Topics"), INERT_LABEL]
+    replies = await chat.press(rows_of(replies[-1])[-1][0][1] or "")
+    assert "(3/" in replies[-1].text.split("\n")[0]
+    # A Sources button from before pages were carried still works, and goes back to page 1.
+    replies = await chat.press(callbacks.encode("sources", "documents"))
+    assert rows_of(replies[-1])[-1][0][1] == callbacks.encode("topic", "documents", 0)
+
+
+@pytest.mark.parametrize(
+    "data", ["v1:topic:hours:0:sideways", "v1:sources:hours:0:middle", "v1:sources:hours:x"]
+)
+async def test_forged_page_buttons_get_a_polite_answer(harness: Harness, data: str) -> None:
+    await harness.onboard(user_id=52, country="PA")
+    replies = await harness.chat(52).press(data)
+    assert replies[-1].text == tr("es", "That button is old. Here is the menu again.")
+
+
+def tap_data(sent: Sent, label: str) -> str:
+    found = [data for text, data in sent.buttons if text == label]
+    assert len(found) == 1 and found[0] is not None, sent.buttons
+    return found[0]

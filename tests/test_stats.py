@@ -272,7 +272,7 @@ def test_the_chart_renders() -> None:
     png = chart_png(asyncio.run(build()))
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and png[12:16] == b"IHDR"
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    assert (width, height) == (900, 400) and len(png) > 10_000
+    assert (width, height) == (1000, 460) and len(png) > 10_000
 
 
 # ---- in the bot ----------------------------------------------------------------------------
@@ -333,7 +333,7 @@ async def test_stats_arguments(harness: Harness) -> None:
     await seed_harness(harness)
     replies = await harness.say("/stats PE 3", user_id=ANALYST)
     assert replies[-1].files and "-PE.csv" in next(iter(replies[-1].files.values()))[0]
-    for bad in ("/stats XX", "/stats 99", "/stats MX 3 extra"):
+    for bad in ("/stats XX", "/stats 99", "/stats MX 3 extra", "/stats ²", "/stats ٣٧"):
         replies = await harness.say(bad, user_id=ANALYST)
         assert replies[-1].text == tr(
             "es",
@@ -422,3 +422,54 @@ def test_hourly_paid_workers_are_compared_with_the_hourly_minimum() -> None:
     data = cell_data([hourly, salaried], 40.0, 7.04, 9.55)
     assert data.below_minimum == 1
     assert cell_data([hourly, salaried], 40.0, 7.04).below_minimum == 0
+
+
+async def test_the_first_month_is_computed_like_every_other(db: Database) -> None:
+    """July read alone and July read after June give the same figures: the week of 29 June
+    (its Thursday is 2 July) is read whole, and June's unpaid pay counts in July's balance.
+    Before, July alone showed fewer hours and nobody owed anything."""
+    seed = Seeder()
+    june = [f"2026-06-{d:02d}" for d in range(1, 31) if dt.date(2026, 6, d).weekday() < 5]
+    july = [f"2026-07-{d:02d}" for d in range(1, 32) if dt.date(2026, 7, d).weekday() < 5]
+    ids = seed.workers("MX", 12, days=(*june, *july), paid=False)
+    for user_id, household in zip(ids, range(1, 13), strict=True):  # half of June, in July
+        seed.rows.payments.append(
+            (user_id, household, "2026-07-31", 40000 * len(june) // 2, "MXN", seed.now)
+        )
+    stats = service(await seed.load(db))
+    alone = cells(await stats.report(dt.date(2026, 7, 1), dt.date(2026, 7, 31), "MX"))
+    after = cells(await stats.report(dt.date(2026, 6, 1), dt.date(2026, 7, 31), "MX"))
+    first, later = alone[("MX", "", "2026-07")], after[("MX", "", "2026-07")]
+    assert first.hours_median == later.hours_median == 40
+    assert first.unpaid_pct == later.unpaid_pct == 100
+    assert ("MX", "", "2026-06") not in alone  # June is read, not reported
+
+
+def test_the_period_says_exactly_which_months_are_in() -> None:
+    from bot.handlers.stats import parse_args, period_heading
+
+    _code, start, end = parse_args(["ES", "12"], dt.date(2026, 12, 2))
+    report = Report(start, end, "ES", 10, 1.0, (), (), ())
+    with i18n.using("en"):
+        heading = period_heading(report)
+    assert heading.splitlines() == [
+        "📊 <b>Anonymous statistics</b>: January 2026 to December 2026 (12 months)",
+        "December 2026 counts up to Dec 2, 2026, included.",
+    ]
+    whole = Report(dt.date(2026, 5, 1), dt.date(2026, 5, 31), None, 10, 1.0, (), (), ())
+    with i18n.using("en"):
+        assert period_heading(whole) == (
+            "📊 <b>Anonymous statistics</b>: May 2026 to May 2026 (1 month)"
+        )
+
+
+def test_the_chart_speaks_her_language_or_english_for_right_to_left() -> None:
+    from bot.handlers.stats import chart_text
+
+    report = Report(dt.date(2026, 5, 1), dt.date(2026, 6, 30), None, 10, 1.0, (), (), ())
+    with i18n.using("ar"):  # matplotlib cannot shape Arabic: the chart is in English
+        assert chart_text(report).title == "Anonymous statistics, May 2026 to June 2026"
+    with i18n.using("es"):
+        text = chart_text(report)
+    assert text.hours_axis == tr("es", "hours per week")
+    assert "2026" in text.title and "\u2068" not in text.title

@@ -4,6 +4,7 @@ against the fake Bot API on 127.0.0.1 reached through TELEGRAM_API_BASE_URL."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -128,3 +129,24 @@ async def test_statistics_and_small_talk_over_http(telegram: Telegram, lang: str
         lang,
         "Write /stats, or add a country code and a number of months, for example: /stats MX 12",
     )
+
+
+def test_an_outage_is_logged_once_and_its_end_once(caplog: pytest.LogCaptureFixture) -> None:
+    from telegram.error import NetworkError, TimedOut
+
+    from bot import logs
+
+    outage = logs.Outage(logging.getLogger("bot.polling.test"))
+    with caplog.at_level(logging.INFO, logger="bot.polling.test"):
+        for _poll in range(20):
+            outage.down(type(NetworkError("connection refused")).__name__)
+        outage.down(type(TimedOut()).__name__)
+        outage.up()
+        outage.up()
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines == [
+        "Bot API unreachable (NetworkError); retrying until it answers",
+        "Bot API still unreachable, now TimedOut",
+        "Bot API reachable again after TimedOut",
+    ]
+    assert all(r.exc_info is None for r in caplog.records)

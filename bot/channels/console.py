@@ -2,7 +2,8 @@
 
 Each input line is one user action, turned into a real Telegram `Update` and processed by the
 same `Application` that serves Telegram; the bot's calls land in an OfflineBotAPI and are
-printed. Buttons are numbered: type the number or the label to press one.
+printed. Buttons are numbered: type the number or the label to press one on the latest
+keyboard, or `2.1` for button 1 of keyboard #2, an earlier message's buttons.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from bot.context import BotApplication
 from bot.i18n import _
 
 _TAG_RE = re.compile(r"<[^>]+>")
+_EARLIER_RE = re.compile(r"(\d{1,4})\.(\d{1,3})")  # "2.1": keyboard #2, button 1
 
 
 def plain(text: str) -> str:
@@ -51,6 +53,8 @@ class ConsoleChat:
         self.language_code = language_code
         self.files_dir = files_dir
         self.keyboard: Sent | None = None  # the message whose buttons the numbers refer to
+        self.boards: dict[int, Sent] = {}  # keyboard number -> its message (latest version)
+        self._board_of: dict[int, int] = {}  # message id -> keyboard number
         self._shown_menu: list[tuple[str, str | None]] = []
 
     async def say(self, line: str) -> list[Sent]:
@@ -72,17 +76,35 @@ class ConsoleChat:
     async def _process(self, update: dict[str, object]) -> list[Sent]:
         before = len(self.api.sent)
         await self.app.process_update(Update.de_json(update, self.app.bot))
-        replies = self.api.sent[before:]
+        replies = [s for s in self.api.sent[before:] if s.chat_id == self.user_id]
+        self.track(replies)
+        return replies
+
+    def track(self, replies: list[Sent]) -> None:
+        """Number each message with inline buttons, so its buttons can be pressed later."""
         for sent in replies:
-            if sent.buttons:
-                self.keyboard = sent
-        return [s for s in replies if s.chat_id == self.user_id]
+            if not sent.buttons:
+                continue
+            self.keyboard = sent
+            if sent.is_inline:
+                number = self._board_of.setdefault(sent.message_id, len(self._board_of) + 1)
+                self.boards[number] = sent
 
     def _update_for(self, line: str) -> dict[str, object] | None:
         if not line:
             return None
         if line.startswith("!"):
             return self._directive(line)
+        earlier = _EARLIER_RE.fullmatch(line)
+        if earlier is not None:
+            board = self.boards.get(int(earlier[1]))
+            index = int(earlier[2]) - 1
+            if board is not None and 0 <= index < len(board.buttons):
+                data = board.buttons[index][1]
+                if data is not None:
+                    return self.api.callback_update(
+                        self.user_id, data, board.message_id, self.language_code
+                    )
         button = self._button(line)
         if button is not None:
             label, data = button
@@ -97,7 +119,7 @@ class ConsoleChat:
         if self.keyboard is None:
             return None
         buttons = self.keyboard.buttons
-        if line.isdigit() and 1 <= int(line) <= len(buttons):
+        if line.isdecimal() and 1 <= int(line) <= len(buttons):
             return buttons[int(line) - 1]
         wanted = _fold(line)
         for label, data in buttons:
@@ -144,8 +166,9 @@ class ConsoleChat:
             if sent.buttons and (sent.is_inline or sent.buttons != self._shown_menu):
                 if not sent.is_inline:
                     self._shown_menu = sent.buttons
+                board = self._board_of.get(sent.message_id) if sent.is_inline else None
                 lines.append(
-                    "   "
+                    ("   " if board is None else f"#{board} ")
                     + "  ".join(f"[{n}] {label}" for n, (label, _d) in enumerate(sent.buttons, 1))
                 )
         return "\n".join(lines)
@@ -185,7 +208,10 @@ async def run_console(
     with i18n.using(i18n.negotiate(language_code, settings.default_locale)):
         if interactive:
             print(
-                _("Offline console. Type /start to begin; numbers press buttons; Ctrl-D quits."),
+                _(
+                    "Offline console. Type /start to begin; numbers press buttons (2.1: button 1 "
+                    "of keyboard #2); Ctrl-D quits."
+                ),
                 file=stdout,
             )
     shown = 0  # how many of the messages to her chat are on the screen
@@ -196,9 +222,7 @@ async def run_console(
         nonlocal shown
         arrived = api.sent_to(user_id)
         fresh, shown = arrived[shown:], len(arrived)
-        for sent in fresh:
-            if sent.buttons:
-                chat.keyboard = sent
+        chat.track(fresh)
         output = chat.render(fresh)
         if output:
             print(output, file=stdout, flush=True)

@@ -16,7 +16,7 @@ _SINCE = re.compile(
 def parse_date(text: str, today: dt.date, locale: str) -> dt.date | None:
     """A past (or today's) date from `text`, or None; day before month except in English."""
     text = _SINCE.sub("", text.strip()[: MAX_CHARS + 1])
-    if not text or len(text) > MAX_CHARS or text.isdigit():
+    if not text or len(text) > MAX_CHARS or text.isdecimal():
         return None  # a bare number ("5") is not a date: a button number, a day, a month?
     try:
         if match := _ISO.match(text):

@@ -688,7 +688,9 @@ def _read_one_range(rest: str) -> _Reading | None:
     if match is None:
         return None
     start, swahili_start = _clock(match[1], match[2], match[3], match[4], match[5])
-    end, swahili_end = _clock(match[6], match[7], match[8], match[9], match[10])
+    # "saa 3 asubuhi hadi 11 jioni": the end is told the same (Swahili) way as the start.
+    end_word = match[6] or (match[1] if (match[1] or "").strip() == "saa" else None)
+    end, swahili_end = _clock(end_word, match[7], match[8], match[9], match[10])
     if end == start:
         raise ParseError("zero_duration")
     assumptions = ["swahili_time"] if swahili_start or swahili_end else []

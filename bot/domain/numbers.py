@@ -382,7 +382,7 @@ def _swahili(tokens: list[_Token]) -> list[tuple[int, int, int]]:
             count = _SWAHILI_UNITS.get(word(k + 1))
             if count is not None:
                 value, k = 100 * count[0], k + 2
-            elif word(k + 1).isdigit() and 0 < int(word(k + 1)) < 10:
+            elif word(k + 1).isdecimal() and 0 < int(word(k + 1)) < 10:
                 value, k = 100 * int(word(k + 1)), k + 2
             else:
                 value, k = 100, k + 1
@@ -394,7 +394,7 @@ def _swahili(tokens: list[_Token]) -> list[tuple[int, int, int]]:
                 value, k = value + _SWAHILI_UNITS[word(k + 1)][0], k + 2
         elif word(k) in _SWAHILI_UNITS:
             value, k = value + _SWAHILI_UNITS[word(k)][0], k + 1
-        elif k == start and digits and word(k).isdigit() and 0 < int(word(k)) < 1000:
+        elif k == start and digits and word(k).isdecimal() and 0 < int(word(k)) < 1000:
             value, k = int(word(k)), k + 1
         return (value, k) if k > start else None
 

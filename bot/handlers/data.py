@@ -6,7 +6,13 @@ from telegram import InputFile, ReplyKeyboardRemove, Update
 
 from bot import callbacks
 from bot.context import BotContext
-from bot.handlers.common import answer_callback, current_user, inline, send
+from bot.handlers.common import (
+    answer_callback,
+    current_user,
+    inline,
+    send,
+    start_again_markup,
+)
 from bot.handlers.menu import show_menu
 from bot.i18n import _
 
@@ -57,6 +63,7 @@ async def on_erase(update: Update, context: BotContext) -> None:
     # The reply is rendered in the user's language, loaded before the erase.
     await context.bot.send_message(
         update.effective_chat.id,
-        _("All your data has been deleted. Goodbye! If you come back, send /start."),
-        reply_markup=ReplyKeyboardRemove(),
+        _("All your data has been deleted. Goodbye!"),
+        reply_markup=ReplyKeyboardRemove(),  # the menu goes too: nothing left on her screen
     )
+    await send(update, context, _("If you come back, tap Start."), start_again_markup())

@@ -7,13 +7,14 @@ import logging
 from collections.abc import Awaitable
 from decimal import Decimal
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, NetworkError
 
+from bot import logs
 from bot.callbacks import InvalidCallback
 from bot.context import BotContext
 from bot.domain.errors import UserFacingError
-from bot.handlers.common import answer_callback
+from bot.handlers.common import answer_callback, start_again_markup
 from bot.handlers.fallback import stale_button
 from bot.i18n import _, fmt_date, fmt_number
 
@@ -35,8 +36,17 @@ def _describe(update: object) -> str:
 async def on_error(update: object, context: BotContext) -> None:
     error = context.error
     if not isinstance(update, Update):
+        if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+            logs.polling.down(type(error).__name__)  # fetching updates failed: one line
+            return
         log.error("error outside an update: %s", type(error).__name__, exc_info=error)
         return
+    # The error handler gets a context of its own: load who she is again (is she still known?).
+    if update.effective_user is not None and context.bot_data.services is not None:
+        try:
+            context.worker = await context.services.users.get(update.effective_user.id)
+        except Exception:  # the database itself may be what failed
+            context.worker = None
     if isinstance(error, InvalidCallback):
         log.info("refused callback data on %s: %s", _describe(update), error)
         await _safely(stale_button(update, context))
@@ -44,7 +54,9 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, UserFacingError):
         await answer_callback(update)
         params = {k: _localise(v) for k, v in error.params.items()}
-        await _reply(update, context, _(error.message).format(**params))
+        # With no stored user (after /delete) the answer carries a button to begin again.
+        markup = start_again_markup() if context.worker is None else None
+        await _reply(update, context, _(error.message).format(**params), markup)
         return
     if isinstance(error, Forbidden) and update.effective_user is not None:
         log.info("user blocked the bot; marking inactive")
@@ -84,9 +96,11 @@ def _localise(value: object) -> object:
     return value
 
 
-async def _reply(update: Update, context: BotContext, text: str) -> None:
+async def _reply(
+    update: Update, context: BotContext, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
     if update.effective_chat is not None:
-        await _safely(context.bot.send_message(update.effective_chat.id, text))
+        await _safely(context.bot.send_message(update.effective_chat.id, text, reply_markup=markup))
 
 
 async def _safely(awaitable: Awaitable[object]) -> None:

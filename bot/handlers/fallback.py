@@ -8,7 +8,7 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.domain.text import MAX_INPUT_CHARS, has_words
-from bot.handlers.common import answer_callback, send
+from bot.handlers.common import answer_callback, send, start_again_markup
 from bot.handlers.menu import main_menu_markup
 from bot.i18n import _
 
@@ -75,8 +75,9 @@ async def free_text(update: Update, context: BotContext) -> None:
     assert update.effective_message is not None
     text = update.effective_message.text or ""
     if context.worker is None:
-        reply = _("👋 Hello! Send /start to begin.")
-    elif len(text) >= MAX_INPUT_CHARS:
+        await send(update, context, _("👋 Hello! Tap Start to begin."), start_again_markup())
+        return
+    if len(text) >= MAX_INPUT_CHARS:
         reply = _("That message is very long. Please send a short message or question.")
     elif not has_words(text):
         reply = _("Tap a button below, or write a question in words. Send /help for help.")
@@ -90,6 +91,9 @@ async def free_text(update: Update, context: BotContext) -> None:
 async def stale_button(update: Update, context: BotContext) -> None:
     """A button this version of the bot did not make, or one too old to work."""
     await answer_callback(update, _("This button no longer works."))
+    if context.worker is None:
+        await send(update, context, _("👋 Hello! Tap Start to begin."), start_again_markup())
+        return
     await send(
         update, context, _("That button is old. Here is the menu again."), main_menu_markup()
     )

@@ -17,12 +17,16 @@ from bot import callbacks, i18n
 from bot.context import BotContext
 from bot.domain.clock import iso
 from bot.domain.errors import UserFacingError
-from bot.domain.users import Role, User
+from bot.domain.flows import Flow
+from bot.domain.users import User
+from bot.handlers import flows
 from bot.handlers.common import Button, answer_callback, current_user, escape, inline, send
+from bot.handlers.flows import FlowSpec, buttons
+from bot.handlers.organisers import ORGANISING, organising
 from bot.i18n import N_, _
 from bot.services import audio
 from bot.services.episodes import AudioPart, Episode
-from bot.storage.outbox import OutgoingMessage
+from bot.services.organisers import Audience
 
 EPISODE_UPLOAD = "episode"
 FALLBACK_LANGUAGES = ("en", "es")
@@ -74,10 +78,8 @@ def _find(context: BotContext, episode_id: str, language: str) -> Episode:
 
 async def send_voice(context: BotContext, chat_id: int, part: AudioPart, caption: str) -> None:
     """Send a voice note: by its stored file_id when Telegram has it, else upload it once."""
-    store = context.services.audio
-    key = str(part.path)
-    digest = audio.sha256(part.path.read_bytes())
-    file_id = await store.file_id(key, digest)
+    files = context.services.audio
+    file_id = await files.file_id(part)
     if file_id is not None:
         try:
             await context.bot.send_voice(
@@ -85,7 +87,7 @@ async def send_voice(context: BotContext, chat_id: int, part: AudioPart, caption
             )
             return
         except BadRequest:
-            await store.forget(key)  # Telegram no longer knows that id: upload again
+            await files.forget(part)  # Telegram no longer knows that id: upload again
     message = await context.bot.send_voice(
         chat_id,
         InputFile(part.path.read_bytes(), filename=part.path.name),
@@ -93,7 +95,7 @@ async def send_voice(context: BotContext, chat_id: int, part: AudioPart, caption
         duration=round(part.seconds),
     )
     if message.voice is not None:
-        await store.remember(key, digest, message.voice.file_id, iso(context.services.clock.now()))
+        await files.remember(part, message.voice.file_id)
 
 
 async def on_episode(update: Update, context: BotContext) -> None:
@@ -138,10 +140,11 @@ async def on_transcript(update: Update, context: BotContext) -> None:
 
 
 # ---- organisers add episodes -------------------------------------------------------------
+# EPISODE_UPLOAD is a declared flow (`FLOWS`): language (buttons) -> title -> the recording.
 async def episode_command(update: Update, context: BotContext) -> None:
     user = await current_user(update, context)
-    await context.services.roles.require(user.user_id, Role.ORGANISER)
-    await context.services.conversations.set(user.user_id, EPISODE_UPLOAD, {"step": "language"})
+    await context.services.roles.require(user.user_id, *ORGANISING)
+    await flows.save(context, EPISODE_UPLOAD, {"step": "language"})
     rows = [[(i18n.NATIVE_NAMES[c], callbacks.encode("epl", c))] for c in i18n.AVAILABLE_LOCALES]
     await send(update, context, _("🎙 New episode. Which language is it in?"), inline(rows))
 
@@ -149,49 +152,45 @@ async def episode_command(update: Update, context: BotContext) -> None:
 async def on_upload_language(update: Update, context: BotContext) -> None:
     data = callbacks.decode(update.callback_query.data if update.callback_query else None)
     user = await current_user(update, context)
-    await context.services.roles.require(user.user_id, Role.ORGANISER)
+    await context.services.roles.require(user.user_id, *ORGANISING)
+    flows.current(context, EPISODE_UPLOAD)  # a language button of an upload she left is old
     if data.arg(0) not in i18n.AVAILABLE_LOCALES:
         raise callbacks.InvalidCallback("bad language")
     await answer_callback(update)
-    await context.services.conversations.set(
-        user.user_id, EPISODE_UPLOAD, {"step": "title", "language": data.arg(0)}
-    )
+    await flows.save(context, EPISODE_UPLOAD, {"step": "title", "language": data.arg(0)})
     await send(update, context, _("Write the episode's title (up to 80 letters)."))
 
 
-async def title_step(update: Update, context: BotContext, text: str) -> bool:
-    user = context.worker
-    if user is None:
-        return False
-    state = await context.services.conversations.get(user.user_id)
-    if state is None or state[0] != EPISODE_UPLOAD or state[1].get("step") != "title":
-        return False
-    await context.services.roles.require(user.user_id, Role.ORGANISER)
+@organising
+async def episode_title(
+    update: Update, context: BotContext, user: User, flow: Flow, text: str
+) -> None:
     title = " ".join(text.split())[:80]
-    await context.services.conversations.set(
-        user.user_id, EPISODE_UPLOAD, state[1] | {"step": "audio", "title": title}
-    )
+    await flows.save(context, EPISODE_UPLOAD, {**flow.data, "step": "audio", "title": title})
     await send(
         update,
         context,
         _("Now send the recording: a voice note or an audio file (up to 30 minutes)."),
     )
-    return True
 
 
-async def upload_step(update: Update, context: BotContext) -> bool:
-    """A voice note, audio file or document sent as an organiser's new episode."""
-    user = context.worker
+NOT_A_RECORDING = N_("That is not a recording. Send a voice note or an audio file.")
+
+
+@organising
+async def text_instead_of_recording(
+    update: Update, context: BotContext, user: User, flow: Flow, text: str
+) -> None:
+    raise UserFacingError(NOT_A_RECORDING)
+
+
+@organising
+async def episode_recording(update: Update, context: BotContext, user: User, flow: Flow) -> None:
+    """The last step: a voice note, audio file or document becomes the new episode."""
     message = update.effective_message
-    if user is None or message is None:
-        return False
-    state = await context.services.conversations.get(user.user_id)
-    if state is None or state[0] != EPISODE_UPLOAD or state[1].get("step") != "audio":
-        return False
-    await context.services.roles.require(user.user_id, Role.ORGANISER)
-    media = message.voice or message.audio or message.document
-    if media is None or message.photo:
-        raise UserFacingError(N_("That is not a recording. Send a voice note or an audio file."))
+    media = (message.voice or message.audio or message.document) if message else None
+    if message is None or media is None or message.photo:
+        raise UserFacingError(NOT_A_RECORDING)
     if (media.file_size or 0) > MAX_DOWNLOAD_BYTES:
         raise UserFacingError(
             N_("That file is too big (more than 20 MB). Please send a shorter recording.")
@@ -199,17 +198,16 @@ async def upload_step(update: Update, context: BotContext) -> bool:
     # Telegram tells the length of voice notes and audio files: refuse before downloading.
     if _seconds(media) > audio.MAX_SECONDS:
         raise UserFacingError(N_("That recording is longer than 30 minutes. Please split it."))
-    episode_id = await _ingest(context, user, media.file_id, state[1])
-    await context.services.conversations.clear(user.user_id)
+    episode_id = await _ingest(context, user, media.file_id, flow)
+    await flows.end(context)
     await send(
         update,
         context,
         _("✅ Episode added: {title}. It is now in 🎧 Listen.").format(
-            title=escape(state[1]["title"])
+            title=escape(flow.data["title"])
         ),
     )
     await _announce(context, user, episode_id)
-    return True
 
 
 def _seconds(media: object) -> float:
@@ -222,34 +220,26 @@ def _seconds(media: object) -> float:
     return float(value or 0)
 
 
-async def _ingest(context: BotContext, user: User, file_id: str, data: dict[str, str]) -> int:
+async def _ingest(context: BotContext, user: User, file_id: str, flow: Flow) -> int:
     """Download, process and store; nothing half-processed is left if any step fails."""
     services = context.services
+    language, title = str(flow.data["language"]), str(flow.data["title"])
     target_dir = services.settings.data_dir / "episodes"
     target_dir.mkdir(parents=True, exist_ok=True)
     telegram_file = await context.bot.get_file(file_id)
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "upload"
         await telegram_file.download_to_drive(source)
-        stem = target_dir / f"rec-{iso(services.clock.now()).replace(':', '')}-{data['language']}"
+        stem = target_dir / f"rec-{iso(services.clock.now()).replace(':', '')}-{language}"
         parts = await asyncio.to_thread(audio.process, source, stem)
     try:
-        episode_id = await services.audio.add_recorded(
-            data["language"],
-            data["title"],
-            None,
-            [{"file": str(p.path), "seconds": round(p.seconds, 2), "bytes": p.size} for p in parts],
-            iso(services.clock.now()),
-        )
+        episode_id = await services.audio.add_recorded(language, title, parts)
     except Exception:
         for part in parts:
             part.path.unlink(missing_ok=True)
         raise
-    await services.organisers.audit(
-        user.user_id,
-        "episode_add",
-        {"episode": episode_id, "language": data["language"]},
-        iso(services.clock.now()),
+    await services.roles.audit(
+        user.user_id, "episode_add", {"episode": episode_id, "language": language}
     )
     await services.reload_episodes()
     return episode_id
@@ -262,41 +252,26 @@ async def _announce(context: BotContext, user: User, episode_id: int) -> None:
     if episode is None:
         return
     language = episode.languages()[0]
-    recipients = await services.organisers.audience("episodes", [], [language], [])
+    recipients = await services.broadcasts.recipients(Audience("episodes", languages=(language,)))
     if not recipients:
         return
     # Upload once (to the organiser, as a preview) so every worker gets the same file_id.
-    assert services.audio is not None
     part = episode.audio[language][0]
     with contextlib.suppress(Exception):
         await send_voice(context, user.user_id, part, f"🎧 {episode.titles[language]}")
-    file_id = await services.audio.file_id(str(part.path), audio.sha256(part.path.read_bytes()))
+    file_id = await services.audio.file_id(part)
     if file_id is None:
         return
-    now = iso(services.clock.now())
-    messages = []
-    for recipient in recipients:
-        with i18n.using(recipient.locale):
-            caption = _("🎧 New episode: {title}").format(title=episode.titles[language])
-            stop = _("🔕 Stop these messages")
-        messages.append(
-            OutgoingMessage(
-                user_id=recipient.user_id,
-                kind="episode",
-                method="sendVoice",
-                payload={
-                    "chat_id": recipient.user_id,
-                    "voice": file_id,
-                    "caption": caption,
-                    "reply_markup": {
-                        "inline_keyboard": [
-                            [{"text": stop, "callback_data": callbacks.encode("stop", "episodes")}]
-                        ]
-                    },
-                },
-                not_before=now,
-                dedupe_key=f"ep{episode_id}:{recipient.user_id}",
-            )
-        )
-    await services.outbox.enqueue(messages, now)
-    services.delivery.wake()
+    await services.broadcasts.post_episode(
+        episode_id, episode.titles[language], file_id, recipients
+    )
+
+
+FLOWS: list[FlowSpec] = [
+    FlowSpec(
+        EPISODE_UPLOAD,
+        text={"title": episode_title, "audio": text_instead_of_recording},
+        media={"audio": episode_recording},
+        buttons=buttons("epl"),
+    )
+]

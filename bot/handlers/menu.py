@@ -37,6 +37,21 @@ MENU: tuple[MenuItem, ...] = (
 )
 
 
+# Labels a keyboard already on her phone may still show, from before they were shortened to
+# fit small screens (2026-12). A tap on one keeps working: the keyboard sends the label.
+FORMER_LABELS: dict[str, tuple[str, ...]] = {
+    "news": (
+        "📣 Reuniones y noticias",
+        "📣 Reuniões e notícias",
+        "📣 Réunions et infos",
+        "📣 Pulong at balita",
+        "📣 Mikutano na habari",
+        "📣 الاجتماعات والأخبار",
+    ),
+    "hours": ("🕒 Heures et salaire",),
+}
+
+
 def label(item: MenuItem) -> str:
     return f"{item.icon} {_(item.label)}"
 
@@ -63,6 +78,10 @@ def _label_index() -> dict[str, str]:
             for item in MENU:
                 index[_normalise(label(item))] = item.key
                 index[_normalise(_(item.label))] = item.key
+    for key, former in FORMER_LABELS.items():
+        for text in former:
+            index.setdefault(_normalise(text), key)
+            index.setdefault(_normalise(text.partition(" ")[2]), key)
     return index
 
 

@@ -1,4 +1,8 @@
-"""Meetings & news for workers: what she opted in to, her groups, RSVPs, and /stop."""
+"""Meetings & news for workers: what she opted in to, her groups, RSVPs, and /stop.
+
+A group is a tag organisers send to (#lima, #branch2). She joins one by typing it, or by
+tapping it in Meetings & news, which lists the groups organisers use.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,12 @@ from telegram import Update
 
 from bot import callbacks
 from bot.context import BotContext
-from bot.domain.clock import iso
 from bot.domain.errors import UserFacingError
 from bot.domain.text import group_tag
 from bot.handlers.common import Button, answer_callback, current_user, escape, inline, send
 from bot.handlers.organisers import render_reminder
 from bot.i18n import N_, _
-from bot.services.organisers import CATEGORIES
+from bot.services.organisers import CATEGORIES, GROUP_TAG
 from bot.storage.organisers import Recipient
 
 LABELS = {
@@ -23,14 +26,22 @@ LABELS = {
     "meetings": N_("Meetings"),
     "episodes": N_("New audio episodes"),
 }
-_TAG_RE = re.compile(r"^#([\w-]{1,32})$")
+_TAG_RE = re.compile(rf"^#({GROUP_TAG.pattern})$")
+JOIN = "1"  # "tag:<key>" leaves a group (as it always did), "tag:<key>:1" joins it
+
+
+def _group_button(tag: str, joined: bool) -> list[Button]:
+    if joined:
+        return [(f"✖️ #{tag}", callbacks.encode("tag", tag_key(tag)))]
+    return [(f"➕ #{tag}", callbacks.encode("tag", tag_key(tag), JOIN))]
 
 
 async def show_news(update: Update, context: BotContext) -> None:
     user = await current_user(update, context)
-    store = context.services.organisers
-    subscribed = await store.subscriptions(user.user_id)
-    tags = await store.tags(user.user_id)
+    broadcasts = context.services.broadcasts
+    subscribed = await broadcasts.subscriptions(user.user_id)
+    tags = await broadcasts.groups(user.user_id)
+    in_use = await broadcasts.groups_in_use()
     rows: list[list[Button]] = [
         [
             (
@@ -40,17 +51,22 @@ async def show_news(update: Update, context: BotContext) -> None:
         ]
         for c in CATEGORIES
     ]
-    rows += [[(f"✖️ #{t}", callbacks.encode("tag", tag_key(t)))] for t in tags]
-    text = "\n".join(
-        [
-            _("📣 <b>Meetings & news</b>"),
-            _("Choose what unions may send you. You can stop at any time with /stop."),
-            _("Messages never arrive between 21:00 and 07:00 your time."),
-            "",
-            _("Your groups: {tags}").format(tags=escape(", ".join(f"#{t}" for t in tags)) or "—"),
-            _("To join a group (your city or union branch), write it with #, for example: #lima"),
-        ]
+    # The groups organisers use (most recent first), then any other group she follows.
+    rows += [_group_button(t, t in tags) for t in in_use]
+    rows += [_group_button(t, True) for t in tags if t not in in_use]
+    lines = [
+        _("📣 <b>Meetings & news</b>"),
+        _("Choose what unions may send you. You can stop at any time with /stop."),
+        _("Messages never arrive between 21:00 and 07:00 your time."),
+        "",
+        _("Your groups: {tags}").format(tags=escape(", ".join(f"#{t}" for t in tags)) or "—"),
+    ]
+    if in_use:
+        lines.append(_("Groups unions send to are below: tap ➕ to join one, ✖️ to leave it."))
+    lines.append(
+        _("To join a group (your city or union branch), write it with #, for example: #lima")
     )
+    text = "\n".join(lines)
     await send(update, context, text, inline(rows))
 
 
@@ -60,9 +76,7 @@ async def on_subscription(update: Update, context: BotContext) -> None:
     if category not in CATEGORIES or value not in ("0", "1"):
         raise callbacks.InvalidCallback("bad subscription")
     user = await current_user(update, context)
-    await context.services.organisers.set_subscription(
-        user.user_id, category, value == "1", iso(context.services.clock.now())
-    )
+    await context.services.broadcasts.set_subscription(user.user_id, category, value == "1")
     await answer_callback(update, _("Saved."))
     await show_news(update, context)
 
@@ -74,13 +88,20 @@ def tag_key(tag: str) -> str:
 
 
 async def on_tag(update: Update, context: BotContext) -> None:
+    """Join or leave a group; a repeated press changes nothing (it is not a toggle)."""
     data = callbacks.decode(update.callback_query.data if update.callback_query else None)
+    if data.args[1:] not in ((), (JOIN,)):
+        raise callbacks.InvalidCallback("bad group button")
     user = await current_user(update, context)
-    store = context.services.organisers
-    tag = next((t for t in await store.tags(user.user_id) if tag_key(t) == data.arg(0)), None)
+    broadcasts = context.services.broadcasts
+    known = await broadcasts.groups(user.user_id) + await broadcasts.groups_in_use()
+    tag = next((t for t in known if tag_key(t) == data.arg(0)), None)
     if tag is None:
-        raise callbacks.InvalidCallback("not one of her groups")
-    await store.set_tag(user.user_id, tag, False)
+        raise callbacks.InvalidCallback("neither her group nor one organisers use")
+    if data.args[1:] == (JOIN,):
+        await broadcasts.join_group(user.user_id, tag)
+    else:
+        await broadcasts.leave_group(user.user_id, tag)
     await answer_callback(update, _("Saved."))
     await show_news(update, context)
 
@@ -91,14 +112,14 @@ async def join_tag(update: Update, context: BotContext, text: str) -> bool:
     if context.worker is None or match is None:
         return False
     tag = group_tag(match[1])
-    await context.services.organisers.set_tag(context.worker.user_id, tag, True)
+    await context.services.broadcasts.join_group(context.worker.user_id, tag)
     await send(update, context, _("✅ You joined the group #{tag}.").format(tag=escape(tag)))
     return True
 
 
 async def stop_command(update: Update, context: BotContext) -> None:
     user = await current_user(update, context)
-    await context.services.organisers.unsubscribe_all(user.user_id)
+    await context.services.broadcasts.unsubscribe_all(user.user_id)
     await send(
         update,
         context,
@@ -115,9 +136,7 @@ async def on_stop(update: Update, context: BotContext) -> None:
     if category not in CATEGORIES:
         raise callbacks.InvalidCallback("bad category")
     user = await current_user(update, context)
-    await context.services.organisers.set_subscription(
-        user.user_id, category, False, iso(context.services.clock.now())
-    )
+    await context.services.broadcasts.set_subscription(user.user_id, category, False)
     await answer_callback(update)
     await send(
         update,

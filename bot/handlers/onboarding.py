@@ -22,7 +22,18 @@ from bot.context import BotContext
 from bot.domain import countries
 from bot.domain.countries import BY_CODE, ILO, NATIONAL, OTHER, Country, country
 from bot.domain.users import Consent, User
-from bot.handlers.common import Button, answer_callback, current_user, escape, inline, send
+from bot.handlers import flows
+from bot.handlers.common import (
+    INERT_LABEL,
+    Button,
+    Inert,
+    answer_callback,
+    current_user,
+    escape,
+    inline,
+    nav_row,
+    send,
+)
 from bot.handlers.menu import main_menu_markup, show_menu
 from bot.i18n import _
 
@@ -57,6 +68,12 @@ async def start(update: Update, context: BotContext) -> None:
         ),
     )
     await ask_language(update, context, user, ONBOARDING)
+
+
+async def on_begin(update: Update, context: BotContext) -> None:
+    """The Start button offered to someone the bot does not know: the same as /start."""
+    await answer_callback(update)
+    await start(update, context)
 
 
 async def ask_language(update: Update, context: BotContext, user: User, flow: str) -> None:
@@ -184,9 +201,8 @@ async def _chosen(update: Update, context: BotContext, flow: str, code: str, zon
     if flow == TIME_ZONE:
         user = await users.set_timezone(update.effective_user.id, zone, of_country=code)
         context.worker = user
-        state = await context.services.conversations.get(user.user_id)
-        if state is not None and state[0] == ZONE_CONVERSATION:
-            await context.services.conversations.clear(user.user_id)  # no name to type now
+        if context.flow is not None and context.flow.at(ZONE_CONVERSATION):
+            await flows.end(context)  # no name to type now
         await answer_callback(update)
         await send(
             update,
@@ -263,12 +279,12 @@ def _country_question(user: User, flow: str) -> Screen:
     return _("Which country do you work in? Your rights depend on its laws."), inline(rows)
 
 
-def _nav(flow: str, back: str, following: str | None = None) -> list[Button]:
-    """The last row of every screen after the first: Back, Menu, and Next where it pages."""
-    row = [(_("◀️ Back"), back), (_("☰ Menu"), callbacks.encode("region", flow, "menu"))]
-    if following is not None:
-        row.append((_("Next ▶️"), following))
-    return row
+def _nav(flow: str, back: str, following: str | Inert) -> list[Button]:
+    """The last row of every screen after the first: Back, Menu, Next, always all three.
+
+    Where a screen does not page, Next is a blank button that shows the same screen again.
+    """
+    return nav_row(back, (_("☰ Menu"), callbacks.encode("region", flow, "menu")), following)
 
 
 def _regions_screen(flow: str) -> Screen:
@@ -276,7 +292,8 @@ def _regions_screen(flow: str) -> Screen:
         [(f"{r.icon} {region_name(r.code)}", callbacks.encode("region", flow, r.code, 0))]
         for r in countries.REGIONS
     ]
-    rows.append(_nav(flow, callbacks.encode("region", flow, "up")))
+    again = Inert(callbacks.encode("region", flow))  # one page: Next shows it again
+    rows.append(_nav(flow, callbacks.encode("region", flow, "up"), again))
     return _("In which part of the world do you work?"), inline(rows)
 
 
@@ -292,6 +309,9 @@ def _countries_screen(user: User, flow: str, region_code: str, page: int) -> Scr
         )
         for code in codes[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     ]
+    if pages > 1:  # a short last page keeps the grid, so the buttons below stay put
+        this_page = callbacks.encode("region", flow, region_code, page)
+        buttons += [(INERT_LABEL, this_page)] * (PAGE_SIZE - len(buttons))
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     back = (
         callbacks.encode("region", flow, region_code, page - 1)
@@ -328,7 +348,8 @@ def _zones_screen(
     rows = _zone_rows(user, flow, code, choices, now)
     region_code = countries.REGION_OF[code]
     index = countries.listing(region_code, i18n.country_name).index(code)
-    rows.append(_nav(flow, callbacks.encode("region", flow, region_code, index // PAGE_SIZE)))
+    back = callbacks.encode("region", flow, region_code, index // PAGE_SIZE)
+    rows.append(_nav(flow, back, Inert(callbacks.encode("country", code, flow))))  # this again
     place = f"{countries.flag(code)} <b>{escape(i18n.country_name(code))}</b>"
     text = _("{country} has more than one time zone. What time is it where you work?")
     return text.format(country=place), inline(rows)

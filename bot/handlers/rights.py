@@ -12,9 +12,22 @@ from bot.context import BotContext
 from bot.domain.content import TOPICS, Topic, to_telegram_html
 from bot.domain.countries import country
 from bot.domain.users import User
-from bot.handlers.common import Button, answer_callback, current_user, escape, inline, send
+from bot.handlers.common import (
+    FIRST_PAGE,
+    LAST_PAGE,
+    Button,
+    Inert,
+    answer_callback,
+    answer_edge,
+    current_user,
+    edge_arg,
+    escape,
+    inline,
+    nav_row,
+    send,
+)
 from bot.i18n import _
-from bot.services.content import Found
+from bot.services.content import Found, Library
 
 
 def _jurisdiction(user: User) -> str:
@@ -34,14 +47,19 @@ def _topic_button(found: Found) -> Button:
 async def show_topics(update: Update, context: BotContext) -> None:
     user = await current_user(update, context)
     found = context.services.library.topics_for(_jurisdiction(user), user.locale)
-    rows = [[_topic_button(f)] for f in found]
-    rows.append([(_("📕 Handbook (PDF)"), callbacks.encode("handbook"))])
     text = (
         _("📚 <b>Your rights: {place}</b>").format(place=escape(place_name(user)))
         + "\n"
         + _("Choose a topic, or write your question in your own words.")
     )
-    await send(update, context, text, inline(rows))
+    await send(update, context, text, inline(topics_markup(found)))
+
+
+def topics_markup(found: list[Found]) -> list[list[Button]]:
+    """Every topic of her country on one screen (there are a dozen: no paging), the handbook."""
+    rows = [[_topic_button(f)] for f in found]
+    rows.append([(_("📕 Handbook (PDF)"), callbacks.encode("handbook"))])
+    return rows
 
 
 def _fallback_note(found: Found) -> str:
@@ -77,26 +95,35 @@ def render_page(found: Found, page: int, help_title: str | None) -> str:
     return "\n\n".join(parts)
 
 
-def _topic_markup(found: Found, page: int, user: User, context: BotContext) -> list[list[Button]]:
+def _topics_button() -> Button:
+    """The middle of every topic screen's navigation row: back up to the list of topics."""
+    return (_("📚 Topics"), callbacks.encode("topics"))
+
+
+def topic_markup(found: Found, page: int, library: Library, locale: str) -> list[list[Button]]:
+    """Sources and related topics, then [Back] [Topics] [Next] in the same places on every
+    page: the rows above the navigation are the same on each page of a topic."""
     topic = found.topic
-    rows: list[list[Button]] = []
-    nav: list[Button] = []
-    if page > 0:
-        nav.append((_("◀️ Back"), callbacks.encode("topic", topic.topic, page - 1)))
-    if page < len(topic.pages) - 1:
-        nav.append((_("Next ▶️"), callbacks.encode("topic", topic.topic, page + 1)))
-    if nav:
-        rows.append(nav)
-    rows.append([(_("📜 Sources"), callbacks.encode("sources", topic.topic))])
-    library = context.services.library
+    rows: list[list[Button]] = [[(_("📜 Sources"), callbacks.encode("sources", topic.topic, page))]]
     related = [r for r in topic.related if r != "help"][:3]
     if topic.topic != "help":
         related.append("help")
     for related_id in related:
-        related_found = library.get(topic.jurisdiction, related_id, user.locale)
+        related_found = library.get(topic.jurisdiction, related_id, locale)
         if related_found is not None:
             rows.append([_topic_button(related_found)])
-    rows.append([(_("📚 All topics"), callbacks.encode("topics"))])
+    last = len(topic.pages) - 1
+    rows.append(
+        nav_row(
+            callbacks.encode("topic", topic.topic, page - 1)
+            if page > 0
+            else Inert(callbacks.encode("topic", topic.topic, page, FIRST_PAGE)),
+            _topics_button(),
+            callbacks.encode("topic", topic.topic, page + 1)
+            if page < last
+            else Inert(callbacks.encode("topic", topic.topic, page, LAST_PAGE)),
+        )
+    )
     return rows
 
 
@@ -109,8 +136,11 @@ def _valid_topic(data: callbacks.Callback) -> str:
 
 async def on_topic(update: Update, context: BotContext) -> None:
     data = callbacks.decode(update.callback_query.data if update.callback_query else None)
-    topic_id, page = _valid_topic(data), data.int_arg(1)
+    topic_id, page, edge = _valid_topic(data), data.int_arg(1), edge_arg(data, 2)
     user = await current_user(update, context)
+    if edge is not None:  # the blank Back of the first page or Next of the last
+        await answer_edge(update, edge)
+        return
     await answer_callback(update)
     await show_topic(update, context, user, topic_id, page)
 
@@ -126,25 +156,41 @@ async def show_topic(
     page = min(max(page, 0), len(found.topic.pages) - 1)  # a stale page number still works
     help_found = library.get(found.topic.jurisdiction, "help", user.locale)
     text = render_page(found, page, help_found.topic.title if help_found else None)
-    await send(update, context, text, inline(_topic_markup(found, page, user, context)))
+    markup = topic_markup(found, page, library, user.locale)
+    await send(update, context, text, inline(markup))
     if page == 0 and user.statistics_consent:
         await context.services.stats.record_use(user.user_id, "topic", topic_id)
 
 
 async def on_sources(update: Update, context: BotContext) -> None:
+    """`sources:<topic>[:<page>[:last]]`: the topic's sources; Back returns to that page.
+
+    Buttons from before the page was carried have no page and go back to page 1.
+    """
     data = callbacks.decode(update.callback_query.data if update.callback_query else None)
     topic_id = _valid_topic(data)
+    page = data.int_arg(1) if len(data.args) > 1 else 0
+    edge = edge_arg(data, 2)
     user = await current_user(update, context)
+    if edge is not None:
+        await answer_edge(update, edge)
+        return
     await answer_callback(update)
     found = context.services.library.get(_jurisdiction(user), topic_id, user.locale)
     if found is None:
         raise callbacks.InvalidCallback("no such topic here")
-    await send(
-        update,
-        context,
-        sources_text(found.topic),
-        inline([[(found.topic.title, callbacks.encode("topic", topic_id, 0))]]),
-    )
+    await send(update, context, sources_text(found.topic), inline(sources_markup(topic_id, page)))
+
+
+def sources_markup(topic_id: str, page: int) -> list[list[Button]]:
+    """One page with nowhere further to go: Back to the topic's page, Topics, a blank Next."""
+    return [
+        nav_row(
+            callbacks.encode("topic", topic_id, page),
+            _topics_button(),
+            Inert(callbacks.encode("sources", topic_id, page, LAST_PAGE)),
+        )
+    ]
 
 
 def sources_text(topic: Topic) -> str:
@@ -173,12 +219,14 @@ async def answer_question(update: Update, context: BotContext, text: str) -> boo
         update,
         context,
         _("📚 I found these topics about your question. Tap one to read it:"),
-        inline(
-            [[_topic_button(f)] for f in hits]
-            + [[(_("📚 All topics"), callbacks.encode("topics"))]]
-        ),
+        inline(search_markup(hits)),
     )
     return True
+
+
+def search_markup(hits: list[Found]) -> list[list[Button]]:
+    """The topics that answer her question, and the way to all of them."""
+    return [[_topic_button(f)] for f in hits] + [[(_("📚 All topics"), callbacks.encode("topics"))]]
 
 
 async def handbook_command(update: Update, context: BotContext) -> None:

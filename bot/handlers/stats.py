@@ -12,7 +12,6 @@ from telegram import InputFile, Update
 from bot import i18n
 from bot.context import BotContext
 from bot.domain.anonymity import period_start
-from bot.domain.clock import iso
 from bot.domain.countries import BY_CODE, OTHER
 from bot.domain.errors import UserFacingError
 from bot.domain.users import Role
@@ -22,11 +21,13 @@ from bot.services.stats import (
     ALL,
     DEFAULT_MONTHS,
     MAX_MONTHS,
+    ChartText,
     Report,
     Row,
     Usage,
     chart_png,
     default_period,
+    month_range,
 )
 
 USAGE = N_("Write /stats, or add a country code and a number of months, for example: /stats MX 12")
@@ -38,7 +39,7 @@ def parse_args(args: list[str], today: dt.date) -> tuple[str | None, dt.date, dt
     months: int | None = None
     for raw in args[:2]:
         value = raw.strip().upper()
-        if value.isdigit() and months is None and 1 <= int(value) <= MAX_MONTHS:
+        if value.isdecimal() and months is None and 1 <= int(value) <= MAX_MONTHS:
             months = int(value)
         elif value in BY_CODE and country_code is None:
             country_code = value
@@ -127,6 +128,57 @@ def _item_title(context: BotContext, use: Usage, locale: str) -> str:
     return use.item
 
 
+def period_heading(report: Report) -> str:
+    """Exactly which months are in: the first, the last, how many, and where a month is cut
+    short (the current one, up to today)."""
+    months = month_range(report.start, report.end)
+    heading = i18n.ngettext(
+        "📊 <b>Anonymous statistics</b>: {first} to {last} ({count} month)",
+        "📊 <b>Anonymous statistics</b>: {first} to {last} ({count} months)",
+        len(months),
+    ).format(
+        first=escape(period_label(months[0])),
+        last=escape(period_label(months[-1])),
+        count=i18n.fmt_number(len(months)),
+    )
+    notes = []
+    if report.start.day != 1:
+        notes.append(
+            _("{month} counts from {day}.").format(
+                month=escape(period_label(months[0])), day=i18n.fmt_date(report.start)
+            )
+        )
+    if (report.end + dt.timedelta(days=1)).day != 1:
+        notes.append(
+            _("{month} counts up to {day}, included.").format(
+                month=escape(period_label(months[-1])), day=i18n.fmt_date(report.end)
+            )
+        )
+    return "\n".join([heading, *notes])
+
+
+def chart_text(report: Report) -> ChartText:
+    """The chart's words in her language. Matplotlib cannot join Arabic letters or lay out
+    right-to-left text, so a right-to-left reader gets the chart in English (the caption
+    sent with it is in her language)."""
+    months = month_range(report.start, report.end)
+    if i18n.is_rtl():
+        with i18n.using("en"):
+            return chart_text(report)
+    return ChartText(
+        title=_("Anonymous statistics, {first} to {last}").format(
+            first=period_label(months[0]), last=period_label(months[-1])
+        ),
+        hours_title=_("Median hours per week"),
+        hours_axis=_("hours per week"),
+        period_axis=_("period"),
+        shares_title=_("Latest period, share of workers"),
+        shares_axis=_("% of workers"),
+        unpaid=_("owed unpaid pay"),
+        below_minimum=_("paid below the minimum wage"),
+    )
+
+
 def summary(report: Report, context: BotContext, locale: str) -> str:
     """The latest published period of each place, the suppressed count and what is read."""
     latest: dict[str, Row] = {}
@@ -135,9 +187,7 @@ def summary(report: Report, context: BotContext, locale: str) -> str:
             latest[row.country] = row  # rows come in period order
     hidden = sum(1 for row in report.rows if row.suppressed)
     parts = [
-        _("📊 <b>Anonymous statistics</b>, {start} to {end}").format(
-            start=i18n.fmt_date(report.start), end=i18n.fmt_date(report.end)
-        ),
+        period_heading(report),
         _(
             "Only workers who agreed are counted. Groups of fewer than {k} workers are hidden "
             "or merged, and every figure is rounded."
@@ -197,7 +247,7 @@ async def stats_command(update: Update, context: BotContext) -> None:
     assert update.effective_chat is not None
     chat_id = update.effective_chat.id
     if any(row.suppressed is None for row in report.rows):
-        png = await asyncio.to_thread(chart_png, report)
+        png = await asyncio.to_thread(chart_png, report, chart_text(report))
         await context.bot.send_photo(
             chat_id,
             InputFile(png, filename="stats.png"),
@@ -215,9 +265,8 @@ async def stats_command(update: Update, context: BotContext) -> None:
         InputFile(report.to_csv().encode(), filename=f"{stem}.csv"),
         caption=_("📤 The full report as a spreadsheet (CSV)."),
     )
-    await context.services.organisers.audit(
+    await context.services.roles.audit(
         user.user_id,
         "stats",
         {"country": country_code, "from": start.isoformat(), "to": end.isoformat()},
-        iso(context.services.clock.now()),
     )

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.domain.clock import Clock, iso
 from bot.services import audio
 from bot.services.content import CONTENT_DIR
+from bot.storage.audio import AudioStore
 
 log = logging.getLogger(__name__)
 EPISODES_DIR = CONTENT_DIR / "episodes"
@@ -167,3 +169,31 @@ def episodes_with_recorded(
             )
         )
     return episodes
+
+
+class AudioFiles:
+    """Use cases for audio files on the channel: which voice notes Telegram already has (its
+    file_id, tied to the file's content), and the episodes organisers recorded."""
+
+    def __init__(self, store: AudioStore, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    async def file_id(self, part: AudioPart) -> str | None:
+        return await self.store.file_id(str(part.path), audio.sha256(part.path.read_bytes()))
+
+    async def remember(self, part: AudioPart, file_id: str) -> None:
+        digest = audio.sha256(part.path.read_bytes())
+        await self.store.remember(str(part.path), digest, file_id, iso(self.clock.now()))
+
+    async def forget(self, part: AudioPart) -> None:
+        await self.store.forget(str(part.path))
+
+    async def add_recorded(self, language: str, title: str, parts: list[audio.Part]) -> int:
+        listing = [
+            {"file": str(p.path), "seconds": round(p.seconds, 2), "bytes": p.size} for p in parts
+        ]
+        return await self.store.add_recorded(language, title, None, listing, iso(self.clock.now()))
+
+    async def recorded(self) -> list[dict[str, Any]]:
+        return await self.store.recorded()

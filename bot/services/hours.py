@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -91,6 +93,11 @@ def agreement_of(employer: Employer) -> Agreement:
     return Agreement(min(started, terms[0].starts), terms)
 
 
+# The households of the user whose update this task is handling (set per update): a typed
+# entry needs them four times, the database is asked once. Writes forget them.
+_households: ContextVar[dict[int, list[Employer]] | None] = ContextVar("households", default=None)
+
+
 class HoursService:
     def __init__(self, store: HoursStore, library: Library, clock: Clock) -> None:
         self.store = store
@@ -122,11 +129,27 @@ class HoursService:
             )
 
     # ---- households ------------------------------------------------------------------------
+    def begin_update(self) -> None:
+        """A new update is being handled: households are read at most once during it."""
+        _households.set({})
+
     async def employers(self, user: User) -> list[Employer]:
-        return await self.store.employers(user.user_id)
+        memo = _households.get()
+        if memo is not None and user.user_id in memo:
+            return memo[user.user_id]
+        employers = await self.store.employers(user.user_id)
+        if memo is not None:
+            memo[user.user_id] = employers
+        return employers
+
+    @staticmethod
+    def _changed(user: User) -> None:
+        memo = _households.get()
+        if memo is not None:
+            memo.pop(user.user_id, None)
 
     async def employer(self, user: User, employer_id: int) -> Employer:
-        for employer in await self.store.employers(user.user_id):
+        for employer in await self.employers(user):
             if employer.id == employer_id:
                 return employer
         raise UserFacingError(N_("I can't find that household. Open 🕒 Hours & pay again."))
@@ -154,6 +177,7 @@ class HoursService:
             0, user.user_id, nickname, pay, unit, currency, live_in, self._now(), started_on=started
         )
         employer_id = await self.store.add_employer(employer)
+        self._changed(user)
         return await self.employer(user, employer_id)
 
     def check_start(self, user: User, started_on: dt.date) -> dt.date:
@@ -169,6 +193,7 @@ class HoursService:
         await self.store.set_start(
             user.user_id, employer_id, self.check_start(user, started_on), self._now()
         )
+        self._changed(user)
         return await self.employer(user, employer_id)
 
     async def set_terms(
@@ -185,6 +210,7 @@ class HoursService:
         starts = max(self.check_start(user, starts), started)
         terms = PayTerms(starts, pay, unit, employer.currency, employer.live_in)
         await self.store.set_terms(user.user_id, employer_id, terms, self._now())
+        self._changed(user)
         return await self.employer(user, employer_id)
 
     # ---- time ------------------------------------------------------------------------------
@@ -276,6 +302,7 @@ class HoursService:
             await self.store.set_usual_schedule(
                 user.user_id, employer_id, parsed.start, parsed.end, self._now()
             )
+            self._changed(user)
         entry = await self.store.work_entry(user.user_id, entry_id)
         assert entry is not None
         return entry
@@ -489,6 +516,36 @@ class HoursService:
             await self.store.work(user.user_id, period.start, period.end),
             await self.store.payments(user.user_id, period.start, period.end),
         )
+
+    async def usual_shift(self, user: User, employer_id: int) -> tuple[dt.time, dt.time] | None:
+        """Her most common start and end at this household in the last 90 days (the
+        schedule she first logged if she has logged none with times since)."""
+        employer = await self.employer(user, employer_id)
+        today = self.today(user)
+        work, _payments = await self.entries(user, Period(today - dt.timedelta(days=90), today))
+        tz = self.timezone(user)
+        times = Counter(
+            (e.start_at.astimezone(tz).time(), e.end_at.astimezone(tz).time())
+            for e in work
+            if e.employer_id == employer.id and e.start_at and e.end_at
+        )
+        if times:
+            # Most common first; among equals the latest logged (entries come oldest first).
+            return max(times, key=lambda pair: times[pair])
+        if employer.usual_start and employer.usual_end:
+            return employer.usual_start, employer.usual_end
+        return None
+
+    def pay_presets(self, user: User, employer: Employer | None, unit: str) -> list[Decimal]:
+        """Amounts she can tap for pay `unit`: her household's agreed pay (and half of it),
+        else the legal minimum for that unit where the rules have one."""
+        if employer is not None:
+            terms = agreement_of(employer).terms[-1]
+            agreed = terms.amount.normalize()
+            return [agreed, (agreed / 2).quantize(Decimal("0.01")).normalize()]
+        book = self.rules(user)
+        minimum = book.on(self.today(user)).minimum_for(unit, False) if book else None
+        return [minimum.amount] if minimum is not None else []
 
     async def export_csv(self, user: User, period: Period) -> bytes:
         """Every entry of the period, one row each, with when it was recorded and changed,

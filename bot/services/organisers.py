@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,17 +19,19 @@ from bot import callbacks, i18n
 from bot.domain.clock import Clock, iso
 from bot.domain.countries import country
 from bot.domain.errors import NotAllowed, UserFacingError
-from bot.domain.reminders import after_quiet_hours, before_quiet_hours
 from bot.domain.users import Role, User
 from bot.i18n import N_, _
+from bot.services.posting import LANE_REPLY, PostingService
 from bot.services.users import UserService
 from bot.storage.organisers import Broadcast, Meeting, OrganiserStore, Recipient
-from bot.storage.outbox import OutboxStore, OutgoingMessage
+from bot.storage.outbox import OutboxStore
 
 INVITE_LIFETIME = dt.timedelta(hours=48)
 CATEGORIES = ("news", "meetings", "episodes")
+GROUP_TAG = re.compile(r"[\w-]{1,32}")  # a group a worker can join: #lima, #bogotá, #القاهرة
+GROUPS_SHOWN = 10  # groups in use that Meetings & news offers as buttons
 REMINDER_LEADS = (dt.timedelta(hours=24), dt.timedelta(hours=2))
-PRIORITY_REPORT, PRIORITY_REMINDER, PRIORITY_BULK = 1, 3, 5
+PRIORITY_REPORT = LANE_REPLY
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
@@ -100,6 +103,10 @@ class RoleService:
         await self.store.audit(user_id, "join", {"role": role}, iso(self.clock.now()))
         return role
 
+    async def audit(self, actor: int, action: str, details: dict[str, object]) -> None:
+        """Record what an organiser, analyst or admin did (never text workers typed)."""
+        await self.store.audit(actor, action, details, iso(self.clock.now()))
+
     async def grant(self, user_id: int, role: str, by: int | None = None) -> None:
         await self.store.grant(user_id, role, by, iso(self.clock.now()))
         await self.store.audit(
@@ -142,8 +149,8 @@ class BroadcastService:
         self.outbox = outbox
         self.clock = clock
         self.wake = wake
-        # Quiet hours: given a recipient and a send time, the time it may really go.
-        self.quiet = quiet or later_if_quiet
+        # Every message goes through the posting service: quiet hours, lanes, maximum age.
+        self.posting = PostingService(outbox, clock, wake, quiet)
 
     async def recipients(self, audience: Audience) -> list[Recipient]:
         return await self.store.audience(
@@ -161,9 +168,13 @@ class BroadcastService:
         fallback_locale: str,
         media: dict[str, str] | None = None,
         meeting_id: int | None = None,
+        send_at: dt.datetime | None = None,
     ) -> int:
+        """A draft to send now, or with `send_at` one scheduled for then (checked first)."""
         if not texts or fallback_locale not in texts:
             raise UserFacingError(N_("The announcement has no text yet."))
+        if send_at is not None and send_at <= self.clock.now():
+            raise UserFacingError(N_("That time has already passed. Write a time in the future."))
         broadcast_id = await self.store.create_broadcast(
             organiser,
             audience.category,
@@ -173,6 +184,7 @@ class BroadcastService:
             media,
             meeting_id,
             iso(self.clock.now()),
+            None if send_at is None else iso(send_at),
         )
         await self.store.audit(
             organiser,
@@ -180,14 +192,23 @@ class BroadcastService:
             {"broadcast": broadcast_id, "audience": audience.as_dict()},
             iso(self.clock.now()),
         )
+        if send_at is not None:
+            await self.store.audit(
+                organiser,
+                "broadcast_schedule",
+                {"broadcast": broadcast_id, "at": iso(send_at)},
+                iso(self.clock.now()),
+            )
         return broadcast_id
 
     async def send(
         self,
         broadcast_id: int,
-        render: Callable[[Broadcast, Recipient], tuple[str, dict[str, object]]],
+        render: Callable[[Broadcast, Recipient], list[tuple[str, dict[str, object]]]],
     ) -> int:
-        """Queue one message per recipient, in her language; return how many."""
+        """Queue each recipient's copy, in her language; return how many recipients. The
+        first message of a copy counts for the delivery report; any that follow it (a
+        meeting's calendar file) go out after it, outside the count."""
         broadcast = await self._get(broadcast_id)
         if broadcast.status not in ("draft", "scheduled"):
             return broadcast.recipients
@@ -200,46 +221,38 @@ class BroadcastService:
         recipients = await self.recipients(audience)
         now = self.clock.now()
         messages = []
+        expires = await self._expiry(broadcast)
         for recipient in recipients:
-            method, payload = render(broadcast, recipient)
-            messages.append(
-                OutgoingMessage(
-                    user_id=recipient.user_id,
-                    kind="meeting" if broadcast.meeting_id else "announcement",
-                    method=method,
-                    payload=payload,
-                    not_before=iso(self.quiet(recipient, now)),
-                    priority=PRIORITY_BULK,
-                    batch_id=broadcast_id,
-                    dedupe_key=f"b{broadcast_id}:{recipient.user_id}",
+            for n, (method, payload) in enumerate(render(broadcast, recipient)):
+                messages.append(
+                    self.posting.message(
+                        recipient,
+                        "meeting" if broadcast.meeting_id else "announcement",
+                        method,
+                        payload,
+                        f"b{broadcast_id}:{recipient.user_id}" + (f":{n}" if n else ""),
+                        expires=expires,
+                        batch_id=broadcast_id if n == 0 else None,
+                    )
                 )
-            )
-        await self.outbox.enqueue(messages, iso(now))
+        await self.posting.post(messages)
         await self.store.update_broadcast(
-            broadcast_id, iso(now), status="queued", recipients=len(messages)
+            broadcast_id, iso(now), status="queued", recipients=len(recipients)
         )
         await self.store.audit(
             broadcast.user_id,
             "broadcast_send",
-            {"broadcast": broadcast_id, "recipients": len(messages)},
+            {"broadcast": broadcast_id, "recipients": len(recipients)},
             iso(now),
         )
-        self.wake()
-        return len(messages)
+        return len(recipients)
 
-    async def schedule(self, broadcast_id: int, when: dt.datetime) -> None:
-        broadcast = await self._get(broadcast_id)
-        if when <= self.clock.now():
-            raise UserFacingError(N_("That time has already passed. Write a time in the future."))
-        await self.store.update_broadcast(
-            broadcast_id, iso(self.clock.now()), status="scheduled", send_at=iso(when)
-        )
-        await self.store.audit(
-            broadcast.user_id,
-            "broadcast_schedule",
-            {"broadcast": broadcast_id, "at": iso(when)},
-            iso(self.clock.now()),
-        )
+    async def _expiry(self, broadcast: Broadcast) -> dt.datetime | None:
+        """A meeting notice is pointless once the meeting has started."""
+        if broadcast.meeting_id is None:
+            return None
+        meeting = await self.store.meeting(broadcast.meeting_id)
+        return dt.datetime.fromisoformat(meeting.starts_at) if meeting else None
 
     async def cancel(self, organiser: int, broadcast_id: int, admin: bool = False) -> None:
         broadcast = await self._get(broadcast_id)
@@ -254,6 +267,7 @@ class BroadcastService:
         if broadcast.status in ("done", "cancelled"):
             raise UserFacingError(N_("That announcement was already sent or cancelled."))
         await self.outbox.cancel(batch_id=broadcast_id)
+        await self.outbox.cancel(dedupe_prefix=f"b{broadcast_id}:")  # with calendar files
         await self.store.update_broadcast(broadcast_id, iso(self.clock.now()), status="cancelled")
         await self.store.audit(
             organiser, "broadcast_cancel", {"broadcast": broadcast_id}, iso(self.clock.now())
@@ -268,9 +282,10 @@ class BroadcastService:
         if broadcast.status != "queued":
             return None
         counts = await self.outbox.batch_counts(broadcast_id)
-        finished = broadcast.recipients - counts.get("pending", 0)
+        waiting = counts.get("pending", 0) + counts.get("sending", 0)  # not yet answered
+        finished = broadcast.recipients - waiting
         now = iso(self.clock.now())
-        if counts.get("pending", 0) == 0:
+        if waiting == 0:
             done = await self.store.advance_report(broadcast_id, 5, now)
             return ("done", broadcast, counts) if done else None
         quarter = 4 * finished // max(broadcast.recipients, 1)
@@ -282,11 +297,70 @@ class BroadcastService:
     async def progress(self, broadcast_id: int) -> tuple[Broadcast, dict[str, int]]:
         return await self._get(broadcast_id), await self.outbox.batch_counts(broadcast_id)
 
+    async def mine(self, organiser: int) -> list[tuple[Broadcast, dict[str, int]]]:
+        """Her latest broadcasts that are scheduled, sending or sent, with delivery counts."""
+        found = await self.store.broadcasts_by(organiser, ("scheduled", "queued", "done"))
+        return [(b, await self.outbox.batch_counts(b.id)) for b in found]
+
+    async def get(self, broadcast_id: int) -> Broadcast:
+        return await self._get(broadcast_id)
+
     async def _get(self, broadcast_id: int) -> Broadcast:
         broadcast = await self.store.broadcast(broadcast_id)
         if broadcast is None:
             raise UserFacingError(N_("That announcement no longer exists."))
         return broadcast
+
+    async def post_episode(
+        self, episode: int, title: str, voice_file_id: str, recipients: list[Recipient]
+    ) -> None:
+        """Tell subscribers of a new recorded episode, each in her language, with a stop button."""
+        messages = []
+        for recipient in recipients:
+            with i18n.using(recipient.locale):
+                caption = _("🎧 New episode: {title}").format(title=title)
+                markup = stop_button("episodes")
+            payload = {
+                "chat_id": recipient.user_id,
+                "voice": voice_file_id,
+                "caption": caption,
+                "reply_markup": markup,
+            }
+            messages.append(
+                self.posting.message(
+                    recipient, "episode", "sendVoice", payload, f"ep{episode}:{recipient.user_id}"
+                )
+            )
+        await self.posting.post(messages)
+
+    # ---- audiences: what each worker opted in to, and her groups --------------------------
+    async def subscriptions(self, user_id: int) -> set[str]:
+        return await self.store.subscriptions(user_id)
+
+    async def set_subscription(self, user_id: int, category: str, on: bool) -> None:
+        if category not in CATEGORIES:
+            raise ValueError(f"unknown category {category!r}")
+        await self.store.set_subscription(user_id, category, on, iso(self.clock.now()))
+
+    async def unsubscribe_all(self, user_id: int) -> None:
+        await self.store.unsubscribe_all(user_id)
+
+    async def groups(self, user_id: int) -> list[str]:
+        """The groups she follows, by tag."""
+        return await self.store.tags(user_id)
+
+    async def groups_in_use(self) -> list[str]:
+        """Groups organisers send to (not cancelled), most recently used first, at most
+        GROUPS_SHOWN; only tags a worker could also join by typing them."""
+        tags = await self.store.tags_in_use(GROUPS_SHOWN * 3)
+        return [t for t in tags if GROUP_TAG.fullmatch(t)][:GROUPS_SHOWN]
+
+    async def join_group(self, user_id: int, tag: str) -> None:
+        """Idempotent: joining a group she is in changes nothing."""
+        await self.store.set_tag(user_id, tag, True)
+
+    async def leave_group(self, user_id: int, tag: str) -> None:
+        await self.store.set_tag(user_id, tag, False)
 
 
 class MeetingService:
@@ -297,6 +371,7 @@ class MeetingService:
         self.outbox = outbox
         self.clock = clock
         self.broadcasts = broadcasts
+        self.posting = broadcasts.posting
 
     async def create(
         self,
@@ -329,6 +404,11 @@ class MeetingService:
         if meeting is None:
             raise UserFacingError(N_("That meeting no longer exists."))
         return meeting
+
+    async def mine(self, organiser: int) -> list[tuple[Meeting, dict[str, int]]]:
+        """Her latest meetings with their RSVP counts (going, maybe, no)."""
+        found = await self.store.meetings_by(organiser)
+        return [(m, await self.store.rsvp_counts(m.id)) for m in found]
 
     async def rsvp(
         self,
@@ -368,25 +448,24 @@ class MeetingService:
             when = starts - lead
             if when <= now:
                 continue
-            when = earlier_if_quiet(recipient, when)  # never later than the lead promised
             version = meeting.starts_at.replace(":", "")
+            payload = {
+                "chat_id": recipient.user_id,
+                "text": render_reminder(meeting, recipient, lead),
+                "parse_mode": "HTML",
+            }
             messages.append(
-                OutgoingMessage(
-                    user_id=recipient.user_id,
-                    kind="meeting_reminder",
-                    method="sendMessage",
-                    payload={
-                        "chat_id": recipient.user_id,
-                        "text": render_reminder(meeting, recipient, lead),
-                        "parse_mode": "HTML",
-                    },
-                    not_before=iso(when),
-                    priority=PRIORITY_REMINDER,
-                    dedupe_key=f"m{meeting.id}:{recipient.user_id}:{int(lead.total_seconds())}:"
-                    f"{version}",
+                self.posting.message(
+                    recipient,
+                    "meeting_reminder",
+                    "sendMessage",
+                    payload,
+                    f"m{meeting.id}:{recipient.user_id}:{int(lead.total_seconds())}:{version}",
+                    due=when,  # goes earlier if that is in her quiet hours, never later
+                    expires=starts,  # after the meeting has started it is not sent
                 )
             )
-        await self.outbox.enqueue(messages, iso(now))
+        await self.posting.post(messages)
 
     async def reschedule(
         self,
@@ -448,23 +527,23 @@ class MeetingService:
     ) -> int:
         now = self.clock.now()
         messages = [
-            OutgoingMessage(
-                user_id=recipient.user_id,
-                kind="meeting",
-                method="sendMessage",
-                payload={
+            self.posting.message(
+                recipient,
+                "meeting",
+                "sendMessage",
+                {
                     "chat_id": recipient.user_id,
                     "text": notify(meeting, recipient),
                     "parse_mode": "HTML",
                 },
-                not_before=iso(now),
-                priority=PRIORITY_REMINDER,
-                dedupe_key=f"n{meeting.id}:{what}:{iso(now)}:{recipient.user_id}",
+                f"n{meeting.id}:{what}:{iso(now)}:{recipient.user_id}",
+                # A change or cancel notice waits for her quiet hours to end, but never
+                # past the (old or new) start: after that it is dropped, not sent late.
+                expires=dt.datetime.fromisoformat(meeting.starts_at),
             )
             for recipient, _answer in await self.store.rsvp_recipients(meeting.id)
         ]
-        await self.outbox.enqueue(messages, iso(now))
-        self.broadcasts.wake()
+        await self.posting.post(messages)
         return len(messages)
 
     @staticmethod
@@ -493,16 +572,6 @@ class MeetingService:
 
 def _tz(recipient: Recipient) -> ZoneInfo:
     return ZoneInfo(recipient.timezone or country(recipient.country).timezone)
-
-
-def later_if_quiet(recipient: Recipient, when: dt.datetime) -> dt.datetime:
-    """Announcements due in her quiet hours wait until 07:00 her time (unless she opted out)."""
-    return after_quiet_hours(when, _tz(recipient)) if recipient.quiet else when
-
-
-def earlier_if_quiet(recipient: Recipient, when: dt.datetime) -> dt.datetime:
-    """Meeting reminders due in her quiet hours go the evening before, never later."""
-    return before_quiet_hours(when, _tz(recipient)) if recipient.quiet else when
 
 
 def meeting_time_text(meeting: Meeting, recipient: Recipient) -> str:

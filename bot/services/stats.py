@@ -234,16 +234,28 @@ class StatsService:
         k = policy.k
         rounder = Rounder(policy)
         currencies = {c.code: c.currency for c in COUNTRIES}
+        # The first month is computed like every other: its weeks are read whole (a week
+        # belongs to the month of its Thursday), and what she was owed before it comes from
+        # her whole record, not only from the window (the running balance starts there).
+        history_from = dt.date(1970, 1, 1)
+        weeks_to = end + dt.timedelta(days=6)
         async with self.store.snapshot() as store:
-            work = await store.work_weeks(start, end, country_code)
-            payments = await store.payment_weeks(start, end, country_code)
+            work = await store.work_weeks(history_from, weeks_to, country_code)
+            payments = await store.payment_weeks(history_from, weeks_to, country_code)
             countries_of = await store.countries(country_code)
             households = await store.households(country_code)
             tags = await store.tags(country_code)
             usage = await store.usage(start, end, country_code)
             invitations = await store.rsvps(start, end, country_code)
 
-        by_month = worker_periods(work, payments, countries_of, households, currencies)
+        wanted_months = set(month_range(start, end))
+        by_month = {
+            key: wp
+            for key, wp in worker_periods(
+                work, payments, countries_of, households, currencies
+            ).items()
+            if key[1] in wanted_months
+        }
 
         def grouped(
             periods: dict[tuple[int, str], WorkerPeriod],
@@ -519,20 +531,35 @@ def parse_period(
     return start, stop
 
 
-def chart_png(report: Report) -> bytes:
-    """Two panels with no words in them (country codes, periods and numbers only), so the
-    chart reads the same in every language and script; the caption sent with it explains.
+@dataclass(frozen=True)
+class ChartText:
+    """The chart's words, in the reader's language (the handler translates them)."""
 
-    Left: median hours per week by period, one line per country. Right: the share of
-    workers with an unpaid balance and the share paid below the minimum wage, by country,
-    for the latest published period."""
+    title: str = "Anonymous statistics"
+    hours_title: str = "Median hours per week"
+    hours_axis: str = "hours per week"
+    period_axis: str = "period"
+    shares_title: str = "Latest period, share of workers"
+    shares_axis: str = "% of workers"
+    unpaid: str = "owed unpaid pay"
+    below_minimum: str = "paid below the minimum wage"
+
+
+def chart_png(report: Report, text: ChartText | None = None) -> bytes:
+    """Two panels that explain themselves: a title, axis labels and legends.
+
+    Left: median hours per week by period, one line per country, from 0. Right: the share
+    of workers with an unpaid balance and the share paid below the minimum wage, by country,
+    for the latest published period, from 0 to 100 %."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
+    text = text or ChartText()
     rows = [r for r in report.country_rows() if r.suppressed is None]
-    figure = Figure(figsize=(9, 4), dpi=100)
+    figure = Figure(figsize=(10, 4.6), dpi=100)
+    figure.suptitle(text.title, fontsize=11)
     hours_axis, share_axis = figure.subplots(1, 2)
     for code in sorted({r.country for r in rows}):
         series = [(r.period, r.hours_median) for r in rows if r.country == code]
@@ -541,7 +568,10 @@ def chart_png(report: Report) -> bytes:
             hours_axis.plot(
                 [p for p, _h in series], [h for _p, h in series], marker="o", label=code
             )
-    hours_axis.set_ylabel("h / 7d")
+    hours_axis.set_title(text.hours_title, fontsize=9)
+    hours_axis.set_ylabel(text.hours_axis)
+    hours_axis.set_xlabel(text.period_axis)
+    hours_axis.set_ylim(bottom=0)
     hours_axis.tick_params(axis="x", labelrotation=45, labelsize=7)
     if hours_axis.lines:
         hours_axis.legend(fontsize=7)
@@ -553,11 +583,17 @@ def chart_png(report: Report) -> bytes:
     positions = range(len(codes))
     unpaid = [latest[c].unpaid_pct or 0 for c in codes]
     below = [latest[c].below_minimum_pct or 0 for c in codes]
-    share_axis.bar([p - 0.2 for p in positions], unpaid, width=0.4, color="#c0392b")
-    share_axis.bar([p + 0.2 for p in positions], below, width=0.4, color="#2980b9")
+    share_axis.bar(
+        [p - 0.2 for p in positions], unpaid, width=0.4, color="#c0392b", label=text.unpaid
+    )
+    share_axis.bar(
+        [p + 0.2 for p in positions], below, width=0.4, color="#2980b9", label=text.below_minimum
+    )
     share_axis.set_xticks(list(positions), codes)
     share_axis.set_ylim(0, 100)
-    share_axis.set_ylabel("%")
+    share_axis.set_title(text.shares_title, fontsize=9)
+    share_axis.set_ylabel(text.shares_axis)
+    share_axis.legend(fontsize=7, loc="upper right")
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")

@@ -8,6 +8,7 @@ from typing import Any
 from bot.domain import countries
 from bot.domain.clock import Clock, iso
 from bot.domain.errors import UserFacingError
+from bot.domain.flows import Flow
 from bot.domain.users import Consent, Role, User
 from bot.i18n import AVAILABLE_LOCALES, N_, negotiate
 from bot.storage.users import UserStore
@@ -34,6 +35,10 @@ class UserService:
 
     async def get(self, user_id: int) -> User | None:
         return await self.store.get(user_id)
+
+    async def load(self, user_id: int) -> tuple[User | None, Flow | None]:
+        """The user and the flow she is in, read together once per update."""
+        return await self.store.load(user_id)
 
     async def get_or_create(self, user_id: int, language_code: str | None) -> User:
         """The stored user, or a new one whose language comes from Telegram's language_code."""
@@ -119,5 +124,7 @@ class UserService:
         user = await self.store.get(user_id)
         if user is None:
             # The user erased their data in another chat window and then pressed an old button.
-            raise UserFacingError(N_("I don't have your details any more. Send /start to begin."))
+            raise UserFacingError(
+                N_("I don't have your details any more. Tap Start to begin again.")
+            )
         return user

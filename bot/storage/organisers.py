@@ -163,6 +163,19 @@ class OrganiserStore:
         )
         return [(r[0], r[1]) for r in rows]
 
+    async def tags_in_use(self, limit: int) -> list[str]:
+        """Group tags in the audiences of broadcasts that are scheduled or sent (and whose
+        meeting, if any, is not cancelled), the most recently used first."""
+        rows = await self.db.fetchall(
+            "SELECT t.value FROM broadcasts b JOIN json_each(b.audience, '$.tags') t"
+            " LEFT JOIN meetings m ON m.id = b.meeting_id"
+            " WHERE b.status IN ('scheduled', 'queued', 'done')"
+            " AND (m.id IS NULL OR m.status != 'cancelled')"
+            " GROUP BY t.value ORDER BY MAX(b.id) DESC, t.value LIMIT ?",
+            (limit,),
+        )
+        return [str(r[0]) for r in rows]
+
     async def audience(
         self, category: str, countries: list[str], languages: list[str], tags: list[str]
     ) -> list[Recipient]:
@@ -197,11 +210,13 @@ class OrganiserStore:
         media: dict[str, str] | None,
         meeting_id: int | None,
         now: str,
+        send_at: str | None = None,
     ) -> int:
+        """A draft to send now, or (with `send_at`) one already scheduled, in one statement."""
         return await self.db.execute(
             "INSERT INTO broadcasts (user_id, category, audience, texts, fallback_locale, media,"
-            " meeting_id, status, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?)",
+            " meeting_id, status, send_at, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 organiser,
                 category,
@@ -210,6 +225,8 @@ class OrganiserStore:
                 fallback_locale,
                 json.dumps(media) if media else None,
                 meeting_id,
+                "draft" if send_at is None else "scheduled",
+                send_at,
                 now,
                 now,
             ),

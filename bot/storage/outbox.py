@@ -20,6 +20,7 @@ class OutgoingMessage:
     priority: int = 5
     batch_id: int | None = None
     dedupe_key: str | None = None
+    expires_at: str | None = None  # UTC ISO 8601; not sent by then: dropped as 'expired'
 
 
 @dataclass(frozen=True)
@@ -46,12 +47,13 @@ async def insert_messages(tx: Transaction, messages: Iterable[OutgoingMessage], 
             json.dumps(m.payload, ensure_ascii=False),
             m.not_before,
             now,
+            m.expires_at,
         )
         for m in messages
     ]
     await tx.executemany(
         "INSERT INTO outbox (user_id, kind, batch_id, dedupe_key, priority, method,"
-        " payload, not_before, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " payload, not_before, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (dedupe_key) DO NOTHING",
         rows,
     )
@@ -82,6 +84,40 @@ class OutboxStore:
     async def next_due_at(self) -> str | None:
         return await self.db.fetchval("SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
 
+    async def claim(self, message_id: int) -> bool:
+        """Take a pending message to send it now; False if it was cancelled meanwhile."""
+        async with self.db.transaction() as tx:
+            return (
+                await tx.rowcount(
+                    "UPDATE outbox SET status = 'sending' WHERE id = ? AND status = 'pending'",
+                    (message_id,),
+                )
+                == 1
+            )
+
+    async def expire(self, now: str) -> list[tuple[str, int]]:
+        """Drop what is still waiting past its expiry; return (kind, count) of what went."""
+        async with self.db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT kind, COUNT(*) FROM outbox WHERE status = 'pending'"
+                " AND expires_at IS NOT NULL AND expires_at < ? GROUP BY kind",
+                (now,),
+            )
+            if rows:
+                await tx.execute(
+                    "UPDATE outbox SET status = 'expired', last_error = 'too old to send'"
+                    " WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at < ?",
+                    (now,),
+                )
+            return [(r[0], int(r[1])) for r in rows]
+
+    async def recover(self) -> int:
+        """After a crash, what was being sent goes back to pending (it may arrive twice)."""
+        async with self.db.transaction() as tx:
+            return await tx.rowcount(
+                "UPDATE outbox SET status = 'pending' WHERE status = 'sending'"
+            )
+
     async def mark_sent(self, message_id: int, telegram_id: int | None, now: str) -> None:
         await self.db.execute(
             "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?,"
@@ -91,7 +127,7 @@ class OutboxStore:
 
     async def retry_later(self, message_id: int, not_before: str, error: str, count: bool) -> None:
         await self.db.execute(
-            "UPDATE outbox SET not_before = ?, last_error = ?,"
+            "UPDATE outbox SET status = 'pending', not_before = ?, last_error = ?,"
             " attempts = attempts + ? WHERE id = ?",
             (not_before, error, int(count), message_id),
         )

@@ -60,24 +60,37 @@ class ReminderStore:
         note: str | None,
         next_at: dt.datetime | None,
         now: str,
-    ) -> int:
-        return await self.db.execute(
-            "INSERT INTO reminders (user_id, kind, rule, at_time, weekday, month_day, once_at,"
-            " note, next_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                user_id,
-                kind,
-                schedule.rule,
-                schedule.at.isoformat("minutes"),
-                schedule.weekday,
-                schedule.month_day,
-                schedule.once_at.isoformat() if schedule.once_at else None,
-                note,
-                next_at.isoformat() if next_at else None,
-                now,
-                now,
-            ),
-        )
+        limit: int,
+    ) -> Reminder | None:
+        """Add a reminder unless she has `limit` already: the count and the insert are one
+        transaction, so two presses at once cannot pass the limit together."""
+        async with self.db.transaction() as tx:
+            count = await tx.fetchone(
+                "SELECT COUNT(*) FROM reminders WHERE user_id = ? AND next_at IS NOT NULL",
+                (user_id,),
+            )
+            if count is not None and count[0] >= limit:
+                return None
+            reminder_id = await tx.execute(
+                "INSERT INTO reminders (user_id, kind, rule, at_time, weekday, month_day,"
+                " once_at, note, next_at, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    user_id,
+                    kind,
+                    schedule.rule,
+                    schedule.at.isoformat("minutes"),
+                    schedule.weekday,
+                    schedule.month_day,
+                    schedule.once_at.isoformat() if schedule.once_at else None,
+                    note,
+                    next_at.isoformat() if next_at else None,
+                    now,
+                    now,
+                ),
+            )
+            row = await tx.fetchone("SELECT * FROM reminders WHERE id = ?", (reminder_id,))
+        return _reminder(row) if row else None
 
     async def of_user(self, user_id: int) -> list[Reminder]:
         rows = await self.db.fetchall(
@@ -101,17 +114,19 @@ class ReminderStore:
         paused: bool | None = None,
         at: dt.time | None = None,
         next_at: dt.datetime | None = None,
+        once_at: dt.datetime | None = None,
     ) -> bool:
         async with self.db.transaction() as tx:
             return bool(
                 await tx.rowcount(
                     "UPDATE reminders SET paused = COALESCE(?, paused),"
                     " at_time = COALESCE(?, at_time), next_at = COALESCE(?, next_at),"
-                    " updated_at = ? WHERE id = ? AND user_id = ?",
+                    " once_at = COALESCE(?, once_at), updated_at = ? WHERE id = ? AND user_id = ?",
                     (
                         None if paused is None else int(paused),
                         at.isoformat("minutes") if at else None,
                         next_at.isoformat() if next_at else None,
+                        once_at.isoformat() if once_at else None,
                         now,
                         reminder_id,
                         user_id,

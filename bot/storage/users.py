@@ -4,14 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.domain.flows import Flow
 from bot.domain.users import Consent, Role, User
+from bot.storage.conversations import flow_of
 from bot.storage.database import Database, Row, Transaction
 
 # Rows that are the union's record of what an organiser did: kept, pseudonymised, on erasure.
 ORGANISATION_RECORDS = ("broadcasts", "meetings", "audit_log")
 
 
-def _user(row: Row, consents: dict[str, bool]) -> User:
+# One statement per update: the user, her consents and the flow she is in.
+LOAD = (
+    "SELECT u.*,"
+    " (SELECT granted FROM consents c WHERE c.user_id = u.user_id AND c.kind = 'records')"
+    " AS c_records,"
+    " (SELECT granted FROM consents c WHERE c.user_id = u.user_id AND c.kind = 'statistics')"
+    " AS c_statistics,"
+    " f.flow AS flow, f.data AS flow_data, f.updated_at AS flow_at"
+    " FROM users u LEFT JOIN conversation_state f ON f.user_id = u.user_id"
+    " WHERE u.user_id = ?"
+)
+
+
+def _user(row: Row) -> User:
+    consents = {
+        Consent.RECORDS: bool(row["c_records"]),
+        Consent.STATISTICS: bool(row["c_statistics"]),
+    }
     return User(
         user_id=row["user_id"],
         locale=row["locale"],
@@ -30,13 +49,13 @@ class UserStore:
         self.db = db
 
     async def get(self, user_id: int) -> User | None:
-        row = await self.db.fetchone("SELECT * FROM users WHERE user_id = ?", (user_id,))
-        if row is None:
-            return None
-        rows = await self.db.fetchall(
-            "SELECT kind, granted FROM consents WHERE user_id = ?", (user_id,)
-        )
-        return _user(row, {r["kind"]: bool(r["granted"]) for r in rows})
+        user, _flow = await self.load(user_id)
+        return user
+
+    async def load(self, user_id: int) -> tuple[User | None, Flow | None]:
+        """The user and the flow she is in, in one statement."""
+        row = await self.db.fetchone(LOAD, (user_id,))
+        return (_user(row), flow_of(row)) if row is not None else (None, None)
 
     async def create(self, user_id: int, locale: str, now: str) -> None:
         await self.db.execute(
