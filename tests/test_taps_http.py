@@ -118,6 +118,14 @@ async def week_by_taps(
     await phone.menu("hours")
     await phone.tap("h", "export", "pick")
     await phone.tap("h", "export", "lastmonth")
+    # A daily reminder to log the hours, and payday on the 30th of every month.
+    await phone.menu("reminders")
+    await phone.tap("rem", "new", "log_hours")
+    await phone.tap("rem", "at", index=2)  # the third quick time offered (20:00)
+    await phone.menu("reminders")
+    await phone.tap("rem", "new", "payday")
+    await phone.tap("rem", "monthly", "payday")
+    await phone.tap("rem", "md", "payday", 30)
 
 
 @pytest.mark.parametrize(
@@ -153,6 +161,14 @@ async def test_a_week_by_taps_alone_over_http(
         65000,
         today.isoformat(),
     )
+    rows = await db.fetchall(
+        "SELECT kind, rule, at_time, month_day FROM reminders WHERE user_id = ? ORDER BY id",
+        (user,),
+    )
+    assert [tuple(r) for r in rows] == [
+        ("log_hours", "daily", "20:00", None),
+        ("payday", "monthly", "09:00", 30),
+    ]
     files = [name for sent in phone.seen for name, _c in sent.files.values()]
     assert any(name.endswith(".pdf") for name in files)
     assert not any("Traceback" in sent.text for sent in phone.seen)
