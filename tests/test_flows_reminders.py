@@ -292,3 +292,25 @@ def test_the_reminder_example_shown_is_one_her_language_understands(locale: str)
     now = dt.datetime(2026, 3, 10, 15, tzinfo=dt.UTC)
     found = parse_one_off(example, now, zoneinfo.ZoneInfo("Europe/Madrid"), locale)
     assert found is not None and found.when == dt.datetime(2026, 3, 11, 8, tzinfo=dt.UTC)
+
+
+async def test_a_made_up_reminder_kind_in_button_data_is_refused(harness: Harness) -> None:
+    """Before, only the database's CHECK stopped it; now the button is answered as old and
+    nothing is stored (so no scheduler tick can trip on it)."""
+    await harness.onboard(user_id=880)
+    chat = harness.chat(880)
+    for data in (
+        callbacks.encode("rem", "new", "nope"),
+        callbacks.encode("rem", "wd", "nope", 1),
+        callbacks.encode("rem", "md", "one_off", 5),
+        callbacks.encode("rem", "weekly", "log_hours"),
+        callbacks.encode("rem", "at", "nope", "0900"),
+    ):
+        replies = await chat.press(data)
+        assert replies[-1].text == _old_button(), data
+    assert await harness.db.fetchval("SELECT COUNT(*) FROM reminders") == 0
+
+
+def _old_button() -> str:
+    with i18n.using("es"):
+        return _("That button is old. Here is the menu again.")
