@@ -79,6 +79,8 @@ async def load_user(update: Update, context: BotContext) -> None:
     services.hours.begin_update()
     context.worker, flow = await services.users.load(tg_user.id)
     context.flow = services.flows.live(flow)
+    if flow is not None and context.flow is None:
+        await services.flows.end(tg_user.id)  # timed out: its half-typed data goes too
     if context.worker is not None:
         i18n.set_locale(context.worker.locale)
     else:

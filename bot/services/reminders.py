@@ -29,7 +29,6 @@ from bot.storage.organisers import Recipient
 from bot.storage.outbox import OutboxStore
 from bot.storage.reminders import DueReminder, Reminder, ReminderStore
 
-PRIORITY_REMINDER = 3
 MAX_REMINDERS = 20
 # What parse_one_off's refusals mean to her.
 ONE_OFF_ERRORS = {
