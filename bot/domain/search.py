@@ -27,11 +27,16 @@ STOPWORDS = frozenset(
 )
 
 
+MAX_TERMS = 24  # distinct words of a question that are searched: a question has fewer
+
+
 def terms(text: str) -> list[str]:
-    """The words of a question worth searching for."""
-    return [
+    """The words of a question worth searching for, each once, at most MAX_TERMS: a message
+    that repeats a word 200 times costs what the question costs, not 200 searches."""
+    found = dict.fromkeys(
         w for w in words(text) if len(w) > 1 and w not in STOPWORDS and w not in SMALL_TALK_WORDS
-    ]
+    )
+    return list(found)[:MAX_TERMS]
 
 
 def allowed_typos(word: str) -> int:
