@@ -209,3 +209,13 @@ def tap_data(sent: Sent, label: str) -> str:
     found = [data for text, data in sent.buttons if text == label]
     assert len(found) == 1 and found[0] is not None, sent.buttons
     return found[0]
+
+
+async def test_a_question_opens_its_answer_page_in_her_language(harness: Harness) -> None:
+    await harness.onboard(user_id=77, locale="ar", language_code="ar", country="ES")
+    replies = await harness.say("هل يمكن أن يطردوني إذا كنت حاملا؟", user_id=77, language_code="ar")
+    label, data = replies[-1].buttons[0]
+    assert label == "الحمل والأمومة"  # Spain's law, in Arabic
+    assert data == callbacks.encode("topic", "maternity", 3)  # page 4 of 4: the dismissal
+    page = await harness.chat(77, "ar").press(data, replies[-1].message_id)
+    assert "باطل" in page[-1].text

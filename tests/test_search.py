@@ -66,3 +66,21 @@ def test_a_question_repeating_its_words_costs_what_the_question_costs() -> None:
     question = "¿cuántas vacaciones me tocan si trabajo " + "muchas horas " * 200 + "?"
     assert terms(question) == terms("¿cuántas vacaciones me tocan si trabajo muchas horas?")
     assert len(terms(" ".join(f"palabra{n}" for n in range(400)))) == MAX_TERMS
+
+
+@pytest.mark.parametrize(
+    ("question", "locale", "answer"),
+    [
+        ("¿me pueden despedir si estoy embarazada?", "es", "nulo"),
+        ("me pueden despedir si estoy enbarazada", "es", "nulo"),
+        ("هل يمكن أن يطردوني إذا كنت حاملا؟", "ar", "باطل"),
+        ("pagas extra", "es", "dos pagas extra al año"),
+    ],
+)
+def test_a_question_opens_the_page_that_answers_it(question: str, locale: str, answer: str) -> None:
+    """It used to open page 1 of 4 of maternity; the answer (the dismissal is void) is on
+    page 4. The search button now carries the page."""
+    found = Library.load().search(question, "spain", locale)
+    assert answer in found[0].topic.pages[found[0].page] or any(
+        answer in f.topic.pages[f.page] for f in found
+    )

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from rapidfuzz.distance import Levenshtein
+
 from bot.domain.small_talk import SMALL_TALK_WORDS
 from bot.domain.text import fold, words
 
@@ -41,3 +45,31 @@ def terms(text: str) -> list[str]:
 
 def allowed_typos(word: str) -> int:
     return 0 if len(word) <= 3 else 1 if len(word) <= 6 else 2
+
+
+def _stem(word: str) -> str:
+    """Enough of a word to find its family: "despedir" finds "despido", "embarazada"
+    "embarazo"."""
+    return word[: 4 if len(word) <= 8 else min(len(word) - 3, 7)]
+
+
+def _same_family(stem: str, other: str) -> bool:
+    """ "embaraz" and "embaraz…", or a typo away ("enbaraz") for longer stems."""
+    if other.startswith(stem) or stem.startswith(other):
+        return True
+    return len(stem) >= 5 and Levenshtein.distance(stem, other[: len(stem)]) <= 1
+
+
+def best_page(question: str, pages: Sequence[str]) -> int:
+    """The page of a topic that answers the question best: the one where most of its words
+    (or their families) appear. The first page when none does better."""
+    wanted = {_stem(t) for t in terms(question) if len(t) > 3}
+    if not wanted or len(pages) < 2:
+        return 0
+    scores = []
+    for page in pages:
+        present = {_stem(w) for w in words(page) if len(w) > 3}
+        found = {stem for stem in wanted if any(_same_family(stem, p) for p in present)}
+        scores.append(len(found))
+    best = max(range(len(pages)), key=lambda n: (scores[n], -n))
+    return best if scores[best] > scores[0] else 0

@@ -41,7 +41,8 @@ def place_name(user: User) -> str:
 
 
 def _topic_button(found: Found) -> Button:
-    return (found.topic.title, callbacks.encode("topic", found.topic.topic, 0))
+    """A topic; from a search, it opens on the page that answers the question."""
+    return (found.topic.title, callbacks.encode("topic", found.topic.topic, found.page))
 
 
 async def show_topics(update: Update, context: BotContext) -> None:

@@ -23,6 +23,7 @@ from bot.domain.content import (
     translation_problems,
 )
 from bot.domain.rules import RuleBook, parse_rules
+from bot.domain.search import best_page
 from bot.domain.text import TELEGRAM_TEXT_LIMIT
 from bot.storage.search_index import Document, SearchIndex
 
@@ -39,6 +40,7 @@ class Found:
 
     topic: Topic
     fallback: bool
+    page: int = 0  # the page that answers the question (search), else the first
 
 
 class Library:
@@ -116,9 +118,10 @@ class Library:
         hits = self._index.search(
             question, jurisdiction, self.languages_for(jurisdiction, locale), limit
         )
+        found = [self.topics[(jurisdiction, topic, language)] for topic, language in hits]
         return [
-            Found(self.topics[(jurisdiction, topic, language)], fallback=language != locale)
-            for topic, language in hits
+            Found(t, fallback=t.language != locale, page=best_page(question, t.pages))
+            for t in found
         ]
 
     def fingerprint(self, jurisdiction: str, locale: str) -> str:
