@@ -20,16 +20,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from telegram import Update
 
-from bot import callbacks
-from bot.app import build_application
+from bench import offline
 from bot.channels.console import ConsoleChat
-from bot.channels.offline_api import OfflineBotAPI, OfflineRequest
-from bot.config import Settings
+from bot.channels.offline_api import OfflineBotAPI
 
 WORKERS = (11, 12, 13, 14, 15)
 FLOODER = 66
@@ -52,19 +51,10 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-async def onboard(app, api: OfflineBotAPI, user: int, files: Path) -> None:
+async def onboard(app: Any, api: OfflineBotAPI, user: int, files: Path) -> None:
     chat = ConsoleChat(app, api, user, "es", files)
-    await chat.say("/start")
-    await chat.press(callbacks.encode("lang", "es", "o"))
-    await chat.press(callbacks.encode("country", "ES", "o"))
-    await chat.press(callbacks.encode("consent", "records", 1, "o"))
-    await chat.press(callbacks.encode("privacy_done", "o"))
-    await chat.say("/hours")
-    await chat.say("Casa A")
-    await chat.press(callbacks.encode("h", "unit", "hour"))
-    await chat.say("10")
-    await chat.press(callbacks.encode("h", "livein", 0))
-    await chat.press(callbacks.encode("h", "date", "n", "20261101"))
+    await offline.onboard(chat)
+    await offline.add_household(chat, "Casa A", "hour", "10", "20261101")
 
 
 async def phase(app, api: OfflineBotAPI, seconds: float, flood: bool) -> list[float]:
@@ -105,14 +95,7 @@ async def phase(app, api: OfflineBotAPI, seconds: float, flood: bool) -> list[fl
 
 async def main(seconds: float) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp) / "data")
-        api = OfflineBotAPI()
-        app = build_application(
-            settings, request=OfflineRequest(api), clock=Clock(), start_background=False
-        )
-        await app.initialize()
-        assert app.post_init is not None
-        await app.post_init(app)
+        app, api = await offline.start(Path(tmp) / "data", Clock())
         for user in (*WORKERS, FLOODER):
             await onboard(app, api, user, Path(tmp) / "files")
         results = {}
@@ -125,9 +108,7 @@ async def main(seconds: float) -> None:
                 f"{name:<22} {len(values):>6} {statistics.median(values) * 1000:>8.1f}"
                 f" {percentile(values, 0.99) * 1000:>8.1f} {max(values) * 1000:>8.1f}"
             )
-        assert app.post_shutdown is not None
-        await app.post_shutdown(app)
-        await app.shutdown()
+        await offline.stop(app)
 
 
 if __name__ == "__main__":

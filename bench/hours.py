@@ -21,11 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import offline
 from bot import callbacks
-from bot.app import build_application
 from bot.channels.console import ConsoleChat
-from bot.channels.offline_api import OfflineBotAPI, OfflineRequest
-from bot.config import Settings
 from bot.domain.records import JobEnding
 
 
@@ -36,29 +34,13 @@ class Clock:
 
 async def main(rounds: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp) / "data")
-        api = OfflineBotAPI()
-        app = build_application(
-            settings, request=OfflineRequest(api), clock=Clock(), start_background=False
-        )
-        await app.initialize()
-        assert app.post_init is not None
-        await app.post_init(app)
+        app, api = await offline.start(Path(tmp) / "data", Clock())
         chat = ConsoleChat(app, api, 1, "es", Path(tmp) / "files")
-        await chat.say("/start")
-        await chat.press(callbacks.encode("lang", "es", "o"))
-        await chat.press(callbacks.encode("country", "ES", "o"))
-        await chat.press(callbacks.encode("consent", "records", 1, "o"))
-        await chat.press(callbacks.encode("privacy_done", "o"))
-        for name, unit, amount in (("Casa A", "month", "1300"), ("Casa B", "hour", "10")):
-            await chat.say("/hours")
-            if name == "Casa B":
-                await chat.press(callbacks.encode("h", "addemp"))
-            await chat.say(name)
-            await chat.press(callbacks.encode("h", "unit", unit))
-            await chat.say(amount)
-            await chat.press(callbacks.encode("h", "livein", 0))
-            await chat.press(callbacks.encode("h", "date", "n", "20251201"))
+        await offline.onboard(chat)
+        for first, (name, unit, amount) in enumerate(
+            (("Casa A", "month", "1300"), ("Casa B", "hour", "10"))
+        ):
+            await offline.add_household(chat, name, unit, amount, "20251201", first == 0)
         services = app.bot_data.services
         assert services is not None
         store, user = services.hours.store, await services.users.get(1)
@@ -125,9 +107,7 @@ async def main(rounds: int) -> None:
         print(f"{'update':<32} {'p50 ms':>8} {'p90 ms':>8} {'x /help':>8}")
         for name, (p50, p90) in results.items():
             print(f"{name:<32} {p50:>8.1f} {p90:>8.1f} {p50 / base:>8.1f}")
-        assert app.post_shutdown is not None
-        await app.post_shutdown(app)
-        await app.shutdown()
+        await offline.stop(app)
 
 
 if __name__ == "__main__":

@@ -18,11 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot import callbacks
-from bot.app import build_application
+from bench import offline
 from bot.channels.console import ConsoleChat
-from bot.channels.offline_api import OfflineBotAPI, OfflineRequest
-from bot.config import Settings
 
 UPDATES = (
     ("typed hours entry", "ayer de 9 a 13"),
@@ -39,26 +36,10 @@ class Clock:
 
 async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp) / "data")
-        api = OfflineBotAPI()
-        app = build_application(
-            settings, request=OfflineRequest(api), clock=Clock(), start_background=False
-        )
-        await app.initialize()
-        assert app.post_init is not None
-        await app.post_init(app)
+        app, api = await offline.start(Path(tmp) / "data", Clock())
         chat = ConsoleChat(app, api, 1, "es", Path(tmp) / "files")
-        await chat.say("/start")
-        await chat.press(callbacks.encode("lang", "es", "o"))
-        await chat.press(callbacks.encode("country", "ES", "o"))
-        await chat.press(callbacks.encode("consent", "records", 1, "o"))
-        await chat.press(callbacks.encode("privacy_done", "o"))
-        await chat.say("/hours")
-        await chat.say("Casa A")
-        await chat.press(callbacks.encode("h", "unit", "hour"))
-        await chat.say("10")
-        await chat.press(callbacks.encode("h", "livein", 0))
-        await chat.press(callbacks.encode("h", "date", "n", "20251201"))
+        await offline.onboard(chat)
+        await offline.add_household(chat, "Casa A", "hour", "10", "20251201")
         services = app.bot_data.services
         assert services is not None
         conn = services.db._conn
@@ -76,8 +57,7 @@ async def main() -> None:
             if "-v" in sys.argv:
                 print("\n".join("    " + " ".join(s.split())[:150] for s in statements))
         await conn._execute(conn._conn.set_trace_callback, None)
-        await app.post_shutdown(app)  # type: ignore[misc]
-        await app.shutdown()
+        await offline.stop(app)
 
 
 if __name__ == "__main__":

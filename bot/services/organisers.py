@@ -21,7 +21,7 @@ from bot.domain.countries import country
 from bot.domain.errors import NotAllowed, UserFacingError
 from bot.domain.users import Role, User
 from bot.i18n import N_, _
-from bot.services.posting import LANE_REPLY, PostingService
+from bot.services.posting import LANE_REPLY, PostingService, timezone_of
 from bot.services.users import UserService
 from bot.storage.organisers import Broadcast, Meeting, OrganiserStore, Recipient
 from bot.storage.outbox import OutboxStore
@@ -570,12 +570,8 @@ class MeetingService:
         return calendar.to_ical()
 
 
-def _tz(recipient: Recipient) -> ZoneInfo:
-    return ZoneInfo(recipient.timezone or country(recipient.country).timezone)
-
-
 def meeting_time_text(meeting: Meeting, recipient: Recipient) -> str:
     """The meeting's date and time in the recipient's timezone and language."""
-    starts = dt.datetime.fromisoformat(meeting.starts_at).astimezone(_tz(recipient))
+    starts = dt.datetime.fromisoformat(meeting.starts_at).astimezone(timezone_of(recipient))
     with i18n.using(recipient.locale):
         return i18n.fmt_datetime(starts, "full")
