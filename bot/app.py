@@ -29,6 +29,7 @@ from bot.config import Settings
 from bot.context import BotApplication, BotContext, BotData, Services
 from bot.domain.clock import Clock, SystemClock, iso
 from bot.handlers import (
+    check,
     data,
     errors,
     fallback,
@@ -59,6 +60,7 @@ from bot.services.organisers import (
     RoleService,
 )
 from bot.services.reminders import ReminderService
+from bot.services.rights_check import RightsCheckService
 from bot.services.statement import StatementService
 from bot.services.stats import StatsService
 from bot.services.users import UserService
@@ -70,6 +72,7 @@ from bot.storage.hours import HoursStore
 from bot.storage.organisers import OrganiserStore, Recipient
 from bot.storage.outbox import OutboxStore
 from bot.storage.reminders import ReminderStore
+from bot.storage.rights_checks import RightsCheckStore
 from bot.storage.stats import StatsStore
 from bot.storage.users import UserStore
 
@@ -149,6 +152,7 @@ def _register_handlers(app: BotApplication) -> None:
         CommandHandler("hours", hours.hours_command, filters=private),
         CommandHandler("export", hours.export_command, filters=private),
         CommandHandler("handbook", rights.handbook_command, filters=private),
+        CommandHandler("check", check.check_command, filters=private),
         CommandHandler("stop", news.stop_command, filters=private),
         CommandHandler("timezone", reminders.timezone_command, filters=private),
         CommandHandler("language", onboarding.language_command, filters=private),
@@ -179,6 +183,9 @@ def _register_handlers(app: BotApplication) -> None:
         CallbackQueryHandler(rights.on_topic, pattern=callbacks.pattern("topic")),
         CallbackQueryHandler(rights.on_sources, pattern=callbacks.pattern("sources")),
         CallbackQueryHandler(rights.on_handbook, pattern=callbacks.pattern("handbook")),
+        CallbackQueryHandler(check.on_check, pattern=callbacks.pattern("chk")),
+        CallbackQueryHandler(check.on_back, pattern=callbacks.pattern("chkback")),
+        CallbackQueryHandler(check.on_save, pattern=callbacks.pattern("chksave")),
         CallbackQueryHandler(hours.on_button, pattern=callbacks.pattern("h")),
         CallbackQueryHandler(news.on_subscription, pattern=callbacks.pattern("sub")),
         CallbackQueryHandler(news.on_tag, pattern=callbacks.pattern("tag")),
@@ -223,6 +230,7 @@ def _make_startup(settings: Settings, clock: Clock, start_background: bool) -> A
         engine = DeliveryEngine(outbox, telegram_sender(app.bot), clock, settings.broadcast_rate)
         organiser_store = OrganiserStore(db)
         broadcasts = BroadcastService(organiser_store, outbox, clock, engine.wake)
+        hours = HoursService(HoursStore(db), library, clock)
         services = Services(
             settings=settings,
             clock=clock,
@@ -230,7 +238,8 @@ def _make_startup(settings: Settings, clock: Clock, start_background: bool) -> A
             users=users,
             library=library,
             handbooks=HandbookService(library, settings.data_dir / "handbooks"),
-            hours=HoursService(HoursStore(db), library, clock),
+            hours=hours,
+            rights_check=RightsCheckService(RightsCheckStore(db, clock), hours, library),
             once=OnceService(ActionStore(db), clock),
             expensive=ExpensiveWork(clock),
             flows=FlowService(

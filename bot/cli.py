@@ -110,9 +110,14 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.services import episodes
 
         report = episodes.build(force=args.force)
-        print(f"built {len(report.built)}, unchanged {len(report.unchanged)}")
-        for name in report.built:
-            print(f"  built {name}")
+        print(
+            f"built {len(report.built)}, unchanged {len(report.unchanged)},"
+            f" no offline voice {len(report.no_voice)}"
+        )
+        for line in report.lines:
+            print(f"  built {line}")
+        for name in report.no_voice:
+            print(f"  no voice {name} (record a human voice as <lang>.wav)")
         return 0
     if command == "admin":
         return asyncio.run(_admin(settings, args))
@@ -247,9 +252,27 @@ def _content(action: str) -> int:
         )
         return 1 if problems else 0
     print(f"{'jurisdiction':<12} {'topic':<16} " + " ".join(f"{lang:>3}" for lang in LANGUAGES))
-    for jurisdiction, topic, present in library.coverage():
+    coverage = library.coverage()
+    for jurisdiction, topic, present in coverage:
         marks = " ".join(f"{'✓' if lang in present else '·':>3}" for lang in LANGUAGES)
         print(f"{jurisdiction:<12} {topic:<16} {marks}")
+    files = sum(len(present) for _j, _t, present in coverage)
+    print(
+        f"{files} of {len(coverage) * len(LANGUAGES)} topic files ({len(coverage)} topics x"
+        f" {len(LANGUAGES)} languages)"
+    )
+    print()
+    print("Words per sentence (a line is a sentence), as written and as the chat shows it")
+    print("(citations lifted into the page's footer); share of sentences over 20 words:")
+    print(
+        f"{'language':<9} {'files':>5} {'written':>8} {'shown':>6}"
+        f" {'>20 written':>12} {'>20 shown':>10}"
+    )
+    for lang, row in library.readability().items():
+        print(
+            f"{lang:<9} {row.files:>5} {row.written:>8.1f} {row.shown:>6.1f}"
+            f" {row.long_written:>11.0%} {row.long_shown:>10.0%}"
+        )
     return 0
 
 

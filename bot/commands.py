@@ -24,6 +24,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("hours", N_("Log your hours and payments")),
     Command("export", N_("Your record as a spreadsheet and a PDF")),
     Command("handbook", N_("Your rights as a PDF to keep or print")),
+    Command("check", N_("Is this right? A check of your job in 8 questions")),
     Command("stop", N_("Stop all news and meeting messages")),
     Command("timezone", N_("See or change your time zone")),
     Command("language", N_("Change language")),

@@ -21,6 +21,7 @@ from bot.services.limits import ExpensiveWork
 from bot.services.once import OnceService
 from bot.services.organisers import BroadcastService, MeetingService, RoleService
 from bot.services.reminders import ReminderService
+from bot.services.rights_check import RightsCheckService
 from bot.services.statement import StatementService
 from bot.services.stats import StatsService
 from bot.services.users import UserService
@@ -59,6 +60,7 @@ class Services:
 
     statements: StatementService
     stats: StatsService
+    rights_check: RightsCheckService
 
 
 class BotData:

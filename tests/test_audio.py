@@ -4,6 +4,7 @@ loudness), the shipped episodes, one upload per file, and organisers' recordings
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import subprocess
 from pathlib import Path
@@ -13,7 +14,7 @@ from pydub.generators import Sine
 
 from bot import callbacks, i18n
 from bot.i18n import _
-from bot.services import audio, episodes
+from bot.services import audio, episodes, speech
 from tests.conftest import ADMIN_ID, Harness
 
 
@@ -83,12 +84,23 @@ def test_every_shipped_episode_is_a_valid_voice_note() -> None:
         "help",
     }
     for episode in shipped:
-        assert set(episode.languages()) >= {"es", "en", "pt"}, episode.id
+        assert set(episode.languages()) >= {"es", "en"}, episode.id
+        if episode.jurisdiction == "ilo":
+            assert set(episode.languages()) >= {"es", "en", "pt"}, episode.id
+        # Every transcript a packaged voice can speak has been built.
+        spoken = {lang for lang in episode.transcripts if speech.has_voice(lang)}
+        assert spoken <= set(episode.languages()), (episode.id, spoken)
         for language in episode.languages():
             for part in episode.audio[language]:
                 assert is_ogg_opus(part.path), part.path
                 assert part.path.stat().st_size == part.size <= 1_000_000
                 assert 10 < part.seconds < 600
+    catalogue = json.loads((episodes.EPISODES_DIR / "catalogue.json").read_text())
+    for episode_id, languages in catalogue["episodes"].items():
+        for language, entry in languages.items():
+            if entry["source"].endswith("(espeak-ng)"):  # synthesised: slow, with pauses
+                assert entry["words_per_minute"] <= speech.MAX_WPM, (episode_id, language)
+                assert entry["shortest_pause_s"] >= speech.MIN_PAUSE_S, (episode_id, language)
 
 
 def test_build_is_idempotent(tmp_path: Path) -> None:
@@ -198,3 +210,57 @@ async def test_long_recordings_are_refused_before_and_during_decoding(
     assert replies[-1].text == too_long
     # 61 s of mono 16-bit WAV at the decoding rate, not the 10 minutes in the file.
     assert decoded["bytes"] <= 61 * audio.SAMPLE_RATE * 2 + 1000
+
+
+@pytest.mark.parametrize("language", ["es", "ar", "sw"])
+def test_synthesis_is_slow_with_pauses_between_sentences(language: str) -> None:
+    """espeak-ng from the espeakng-loader wheel, really spoken and measured: at most 130
+    words a minute and at least 0.6 s between sentences."""
+    text = {
+        "es": "Hola. Tienes derecho a descansar. Tu descanso es de treinta y seis horas seguidas.",
+        "ar": "مرحبا. لكِ الحق في الراحة. راحتكِ ست وثلاثون ساعة متتالية.",
+        "sw": "Habari. Una haki ya kupumzika. Mapumziko yako ni saa thelathini na sita mfululizo.",
+    }[language]
+    spoken = speech.speak(text, language)
+    measured = speech.measure(text, spoken)
+    assert measured.pauses == 2
+    assert measured.shortest_pause >= speech.MIN_PAUSE_S
+    assert 40 < measured.wpm <= speech.MAX_WPM
+    assert spoken.dBFS > -40  # speech, not silence
+
+
+def test_the_build_speaks_measures_and_skips_a_language_without_voice(tmp_path: Path) -> None:
+    folder = tmp_path / "spain-demo"
+    folder.mkdir()
+    (folder / "episode.toml").write_text(
+        'id = "spain-demo"\ntopic = "hours"\njurisdiction = "spain"\n[titles]\nes = "Demo"\n'
+    )
+    (folder / "es.txt").write_text("Hola. Este episodio explica la ley de España. Adiós.\n")
+    (folder / "tl.txt").write_text("Kumusta. Walang boses para dito.\n")
+    report = episodes.build(tmp_path)
+    assert report.built == ["spain-demo/es"] and report.no_voice == ["spain-demo/tl"]
+    assert "words/min" in report.lines[0] and "pauses >=" in report.lines[0]
+    entry = json.loads((tmp_path / "catalogue.json").read_text())["episodes"]["spain-demo"]["es"]
+    assert entry["words_per_minute"] <= 130 and entry["shortest_pause_s"] >= 0.6
+    assert is_ogg_opus(folder / "es.ogg")
+    (shipped,) = episodes.load(tmp_path)
+    assert shipped.jurisdiction == "spain"
+
+
+async def test_listen_offers_her_countrys_episodes_first(harness: Harness) -> None:
+    """Her country's law first, then the international minimum marked 🌍; another
+    country's episodes are not offered."""
+    services = harness.app.bot_data.services  # type: ignore[union-attr]
+    ilo = services.episodes[0]
+    panama = dataclasses.replace(ilo, id="panama-x", jurisdiction="panama")
+    mexico = dataclasses.replace(ilo, id="mexico-x", jurisdiction="mexico")
+    services.episodes = [*services.episodes, panama, mexico]
+    await harness.onboard(user_id=903, country="PA")
+    replies = await harness.say("🎧 " + tr("es", "Listen"), user_id=903)
+    data = [d for _l, d in replies[-1].buttons]
+    assert data[0] == callbacks.encode("ep", "panama-x", "es")
+    assert callbacks.encode("ep", "mexico-x", "es") not in data
+    assert not any("spain-" in d for d in data)
+    assert replies[-1].buttons[0][0].startswith("🎧")
+    assert all(label.startswith("🌍") for label, _d in replies[-1].buttons[1:])
+    assert tr("es", "🌍 marks the international minimum (ILO Convention 189).") in replies[-1].text

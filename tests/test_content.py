@@ -172,3 +172,14 @@ def test_a_translation_keeps_the_citations_figures_and_pages_of_its_source() -> 
 
 def test_every_translation_in_the_library_matches_its_source() -> None:
     assert Library.load().translation_problems() == []
+
+
+def test_sentences_are_counted_by_words_and_lines_and_an_article_does_not_end_one() -> None:
+    from bot.domain.content import sentences, shown_text
+
+    text = (
+        "Tu jornada es de **8 horas** (LFT, art. 61). Descansas.\n"
+        "- un día (D.S. 009-2021-TR, art. 10)"
+    )
+    assert sentences(text) == [9, 1, 9]  # "D.S. 009-2021-TR" is 5 words: D, S, 009, 2021, TR
+    assert sentences(shown_text(text)) == [6, 1, 2]

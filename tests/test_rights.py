@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot import callbacks, i18n
 from bot.channels.offline_api import Sent
-from bot.domain.content import TOPICS
+from bot.domain.content import TOPICS, split_citations
 from bot.handlers.common import INERT_LABEL
 from bot.i18n import _
 from tests.conftest import Harness
@@ -22,7 +24,8 @@ async def test_rights_menu_lists_every_topic_for_the_country(harness: Harness) -
     await harness.onboard(user_id=41, country="PA")
     replies = await harness.say("📚 " + tr("es", "Rights"), user_id=41)
     buttons = replies[-1].buttons
-    assert [d for _l, d in buttons][: len(TOPICS)] == [
+    assert buttons[0][1] == callbacks.encode("chk", "s")  # "Is this right?" comes first
+    assert [d for _l, d in buttons][1 : len(TOPICS) + 1] == [
         callbacks.encode("topic", t, 0) for t in TOPICS
     ]
     assert buttons[-1][1] == callbacks.encode("handbook")
@@ -37,7 +40,10 @@ async def test_a_topic_page_cites_its_law_and_ends_with_the_disclaimer(harness: 
     library = harness.app.bot_data.services.library  # type: ignore[union-attr]
     topic = library.get("panama", "hours", "es").topic
     assert page.text.startswith(f"<b>{topic.title}</b>")
-    assert "(Código de Trabajo, art. 231)" in page.text
+    # The citations are lifted out of the lines into one footer under the page's text.
+    assert "(Código de Trabajo, art. 231)" not in page.text
+    footer = page.text.rsplit("\n\n", 1)[-1]
+    assert footer.startswith("<i>📖 ") and "Código de Trabajo, art. 231" in footer
     pages = len(topic.pages)
     while pages > 1:  # read to the last page
         replies = await chat.press(callbacks.encode("topic", "hours", len(topic.pages) - 1))
@@ -52,9 +58,45 @@ async def test_a_topic_page_cites_its_law_and_ends_with_the_disclaimer(harness: 
     assert all(len(s.text) <= 4096 for s in harness.api.sent)
 
 
+def test_the_footer_lifts_citations_and_leaves_glosses_and_figures() -> None:
+    text, cited = split_citations(
+        "Tu jornada es de **8 horas** (LFT, art. 61).\n"
+        "Si vives (jornada completa) en la casa, tienes 9 horas (LFT, art. 333);"
+        " y 3 (LFT, art. 333).\n"
+        "Trabajo de noche (de 20:00 a 6:00).\n"
+        "- Un día (RD 1620/2011, art. 14.1(a))\n"
+        "Dicen los periódicos (Gestión, 2024)."
+    )
+    assert text == (
+        "Tu jornada es de **8 horas**.\n"
+        "Si vives (jornada completa) en la casa, tienes 9 horas; y 3.\n"
+        "Trabajo de noche (de 20:00 a 6:00).\n"
+        "- Un día\n"
+        "Dicen los periódicos."
+    )
+    assert cited == ("LFT, art. 61", "LFT, art. 333", "RD 1620/2011, art. 14.1(a)", "Gestión, 2024")
+
+
+def test_every_page_of_the_library_keeps_no_citation_in_its_text(harness: Harness) -> None:
+    """Across the whole library, what stays in the text after the footer is lifted is a gloss
+    or a figure, never a law with its article."""
+    library = harness.app.bot_data.services.library  # type: ignore[union-attr]
+    for topic in library.topics.values():
+        for page in topic.pages:
+            text, _cited = split_citations(page)
+            for bracket in re.findall(r"\(([^()]*)\)", text):
+                assert not re.search(r"\bart\.|\barts\.|\bibara\b|المادة", bracket), (
+                    topic.path,
+                    bracket,
+                )
+
+
 async def test_missing_language_falls_back_and_says_so(harness: Harness) -> None:
     await harness.onboard(user_id=43, locale="pt", country="PA")
     chat = harness.chat(43)
+    # Every topic is now translated: take one away, as a union adding a new topic would.
+    library = harness.app.bot_data.services.library  # type: ignore[union-attr]
+    library.topics.pop(("panama", "hours", "pt"), None)
     replies = await chat.press(callbacks.encode("topic", "hours", 0))
     note = tr(
         "pt", "ℹ️ This topic is not yet available in your language. Here it is in {language}."
@@ -147,7 +189,7 @@ async def test_back_topics_and_next_keep_their_places_on_every_page(harness: Har
     replies = await chat.press(rows_of(second)[-1][0][1] or "")
     assert f"(1/{count})" in replies[-1].text.split("\n")[0]
     replies = await chat.press(rows_of(second)[-1][1][1] or "")
-    assert replies[-1].buttons[0][1] == callbacks.encode("topic", TOPICS[0], 0)
+    assert replies[-1].buttons[1][1] == callbacks.encode("topic", TOPICS[0], 0)
 
 
 async def test_the_blank_back_and_next_only_say_where_she_is(harness: Harness) -> None:

@@ -255,6 +255,65 @@ def translation_problems(source: str, translation: str) -> list[str]:
     return problems
 
 
+# A citation is a bracket that ends a sentence or a line and names a law: an article
+# ("art.", "ibara", "المادة"), a paragraph, a provision, a law or a decree, or "Source, 2024".
+# Brackets that explain a word ("(jornada completa)") or give figures ("(de 6:00 a 20:00)")
+# stay in the text.
+_CITING_RE = re.compile(
+    r"\bart[ís.]|\barts?\b|artículo|article|\bibara\b|الماد|\bpárr|\bpar\.|\bpara\.|\baya\b"
+    r"|الفقرة|\bdisp\b|provision|transitori|\bLey\b|\bRDL?\b|\bLFT\b|\bLGSS\b|Decreto"
+    r"|\bD\.\s?S\.|D\.\s?Leg|Convenio|Código|\bC189\b|\bR201\b|\bbill\b|\bproyecto\b"
+    r"|^[^\d()]+[,،]\s(?:19|20)\d\d$",
+    re.IGNORECASE,
+)
+_TRAILING_BRACKET_RE = re.compile(
+    r"[ \t]*\(([^()]*(?:\([a-zA-Z0-9]{1,4}\)[^()]*)*)\)(?=[ \t]*[.;:,؛،]?[ \t]*(?:$|\s))",
+    re.MULTILINE,
+)
+
+
+def is_citation(text: str) -> bool:
+    return bool(re.search(r"\d", text)) and bool(_CITING_RE.search(text))
+
+
+def split_citations(page: str) -> tuple[str, tuple[str, ...]]:
+    """A page's text without its citations, and the citations in order, each once: the chat
+    shows them as one short footer ("Source: RD 1620/2011, art. 9.1") instead of after every
+    line. The printed handbook keeps them in the text."""
+    cited: dict[str, None] = {}
+
+    def lift(match: re.Match[str]) -> str:
+        if not is_citation(match.group(1)):
+            return match.group(0)
+        cited[" ".join(match.group(1).split())] = None
+        return ""
+
+    return _TRAILING_BRACKET_RE.sub(lift, page), tuple(cited)
+
+
+# A full stop ends a sentence when the next word does not start with a digit or a small
+# letter: "art. 9.1" and "D.S. 009" go on.
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?؟])\s+(?![\da-zß-ÿ])|\n+")
+_WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+(?:[.,]\d+)*")
+
+
+def sentences(text: str) -> list[int]:
+    """The length in words of each sentence of a text. A line is a sentence too: lists and
+    one-idea lines end without a full stop."""
+    plain = _LINK_RE.sub(r"\1", text).replace("**", "")
+    lengths = []
+    for part in _SENTENCE_END_RE.split(plain):
+        words = len(_WORD_RE.findall(part))
+        if words:
+            lengths.append(words)
+    return lengths
+
+
+def shown_text(body: str) -> str:
+    """The text as the chat shows it: each page without the citations its footer carries."""
+    return "\n\n".join(split_citations(page)[0] for page in paginate(body))
+
+
 def paginate(body: str, limit: int = SCREEN_CHARS) -> list[str]:
     """Screens of at most `limit` characters, cut at paragraph breaks (and at `---` lines)."""
     pages: list[str] = []

@@ -16,6 +16,7 @@ from telegram.error import BadRequest
 from bot import callbacks, i18n
 from bot.context import BotContext
 from bot.domain.clock import iso
+from bot.domain.countries import country
 from bot.domain.errors import UserFacingError
 from bot.domain.flows import Flow
 from bot.domain.users import User
@@ -33,28 +34,41 @@ FALLBACK_LANGUAGES = ("en", "es")
 MAX_DOWNLOAD_BYTES = 20_000_000  # the Bot API does not hand bots bigger files
 
 
-def _available(context: BotContext, locale: str) -> list[tuple[Episode, str]]:
-    """Every episode, in the user's language when it exists, else English or Spanish."""
+def _available(context: BotContext, user: User) -> list[tuple[Episode, str]]:
+    """Her country's episodes first, then the union's recordings, then the international
+    minimum (ILO); each in her language when it exists, else English or Spanish. Episodes
+    about another country's law are not offered."""
+    jurisdiction = country(user.country).jurisdiction
     found = []
     for episode in context.services.episodes:
-        for language in (locale, *FALLBACK_LANGUAGES):
+        if not episode.recorded and episode.jurisdiction not in (jurisdiction, "ilo"):
+            continue
+        for language in (user.locale, *FALLBACK_LANGUAGES):
             if language in episode.languages():
                 found.append((episode, language))
                 break
-    return found
+    return sorted(found, key=lambda pair: _rank(pair[0], jurisdiction))
+
+
+def _rank(episode: Episode, jurisdiction: str) -> int:
+    if episode.recorded:
+        return 1
+    return 2 if episode.jurisdiction == "ilo" and jurisdiction != "ilo" else 0
 
 
 def _label(episode: Episode, language: str) -> str:
     seconds = round(episode.seconds(language))
     size = episode.size(language) / 1_000_000
-    return f"🎧 {episode.titles.get(language, episode.id)} · {seconds // 60}:{seconds % 60:02d}" + (
-        " · " + _("{size} MB").format(size=i18n.fmt_number(round(size, 1)))
+    mark = "🌍" if episode.jurisdiction == "ilo" and not episode.recorded else "🎧"
+    return (
+        f"{mark} {episode.titles.get(language, episode.id)} · {seconds // 60}:{seconds % 60:02d}"
+        + (" · " + _("{size} MB").format(size=i18n.fmt_number(round(size, 1))))
     )
 
 
 async def show_episodes(update: Update, context: BotContext) -> None:
     user = await current_user(update, context)
-    episodes = _available(context, user.locale)
+    episodes = _available(context, user)
     if not episodes:
         await send(update, context, _("There are no episodes yet."))
         return
@@ -62,6 +76,8 @@ async def show_episodes(update: Update, context: BotContext) -> None:
         [(_label(e, lang), callbacks.encode("ep", e.id, lang))] for e, lang in episodes
     ]
     text = _("🎧 <b>Listen</b>\nShort audio episodes about your rights. Tap one to listen.")
+    if any(e.jurisdiction == "ilo" and not e.recorded for e, _lang in episodes):
+        text += "\n" + _("🌍 marks the international minimum (ILO Convention 189).")
     if any(lang != user.locale for _e, lang in episodes):
         text += "\n" + _(
             "Some episodes are not yet in your language; you get them in English or Spanish."
@@ -115,7 +131,7 @@ async def on_episode(update: Update, context: BotContext) -> None:
     rows: list[list[Button]] = [
         [(_("📄 Read the transcript"), callbacks.encode("ept", episode.id, language))]
     ]
-    listing = _available(context, user.locale)
+    listing = _available(context, user)
     ids = [e.id for e, _lang in listing]
     if episode.id in ids and ids.index(episode.id) + 1 < len(ids):
         following, lang = listing[ids.index(episode.id) + 1]

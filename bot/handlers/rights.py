@@ -9,7 +9,7 @@ from telegram.constants import ChatAction
 
 from bot import callbacks, i18n
 from bot.context import BotContext
-from bot.domain.content import TOPICS, Topic, to_telegram_html
+from bot.domain.content import TOPICS, Topic, split_citations, to_telegram_html
 from bot.domain.countries import country
 from bot.domain.users import User
 from bot.handlers.common import (
@@ -58,7 +58,8 @@ async def show_topics(update: Update, context: BotContext) -> None:
 
 def topics_markup(found: list[Found]) -> list[list[Button]]:
     """Every topic of her country on one screen (there are a dozen: no paging), the handbook."""
-    rows = [[_topic_button(f)] for f in found]
+    rows = [[(_("✅ Is this right? Check it"), callbacks.encode("chk", "s"))]]
+    rows += [[_topic_button(f)] for f in found]
     rows.append([(_("📕 Handbook (PDF)"), callbacks.encode("handbook"))])
     return rows
 
@@ -70,6 +71,13 @@ def _fallback_note(found: Found) -> str:
     ).format(language=language)
 
 
+def source_footer(cited: tuple[str, ...]) -> str:
+    """The laws a screen's text rests on, in one line under it."""
+    return i18n.ngettext("📖 Source: {sources}", "📖 Sources: {sources}", len(cited)).format(
+        sources=" · ".join(i18n.isolate(c) for c in cited)
+    )
+
+
 def render_page(found: Found, page: int, help_title: str | None) -> str:
     topic = found.topic
     pages = topic.pages
@@ -79,7 +87,10 @@ def render_page(found: Found, page: int, help_title: str | None) -> str:
     parts = [title]
     if found.fallback and page == 0:
         parts.append(_fallback_note(found))
-    parts.append(to_telegram_html(pages[page]))
+    text, cited = split_citations(pages[page])
+    parts.append(to_telegram_html(text))
+    if cited:
+        parts.append(f"<i>{escape(source_footer(cited))}</i>")
     if page == len(pages) - 1:
         reviewed = _("📅 Reviewed on {date}.").format(date=i18n.fmt_date(topic.reviewed))
         if topic.effective:

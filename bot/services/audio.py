@@ -1,5 +1,5 @@
-"""The audio pipeline: any recording (or a transcript, spoken by espeak-ng) to small
-OGG/Opus voice notes.
+"""The audio pipeline: any recording (or a transcript, spoken by bot/services/speech.py) to
+small OGG/Opus voice notes.
 
 Steps, with pydub: decode, mono, trim leading and trailing silence, normalise loudness to
 about -16 LUFS with ffmpeg's two-pass loudnorm (pydub's normalize() only scales peaks), and
@@ -41,11 +41,10 @@ MAX_SECONDS = 30 * 60  # longer uploads are refused
 TARGET_LUFS = -16.0
 SAMPLE_RATE = 48_000
 SILENCE_DBFS = -45.0
-ESPEAK_VOICES = {"es": "es-419", "en": "en-us", "pt": "pt-br", "fr": "fr-fr"}
 
 
 class AudioToolMissing(RuntimeError):
-    """ffmpeg (from imageio-ffmpeg) or espeak-ng is not installed."""
+    """ffmpeg (from imageio-ffmpeg) is not installed."""
 
 
 @dataclass(frozen=True)
@@ -214,31 +213,6 @@ def process(source: Path, stem: Path) -> list[Part]:
             shutil.move(part.path, target)
             final.append(Part(target, part.seconds, part.size))
     return final
-
-
-def speak(text: str, language: str, target: Path) -> None:
-    """Text to a WAV file with espeak-ng (only needed to build episodes, not to run the bot)."""
-    espeak = shutil.which("espeak-ng")
-    if espeak is None:
-        raise AudioToolMissing(
-            "espeak-ng is missing: apt-get install espeak-ng (or record a "
-            "human voice as content/episodes/<id>/<lang>.wav)"
-        )
-    result = _run(
-        [
-            espeak,
-            "-v",
-            ESPEAK_VOICES.get(language, language),
-            "-s",
-            "150",
-            "-w",
-            str(target),
-            "--stdin",
-        ],
-        stdin=text.encode(),
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"espeak-ng failed: {result.stderr[-300:]!r}")
 
 
 def sha256(*chunks: bytes) -> str:

@@ -6,8 +6,10 @@ import datetime as dt
 import hashlib
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from bot.domain.content import (
     JURISDICTIONS,
@@ -20,14 +22,18 @@ from bot.domain.content import (
     Topic,
     paginate,
     parse_topic,
+    sentences,
+    shown_text,
     translation_problems,
 )
+from bot.domain.rights_check import CheckRules, parse_check
 from bot.domain.rules import RuleBook, parse_rules
 from bot.domain.search import best_page
 from bot.domain.text import TELEGRAM_TEXT_LIMIT
 from bot.storage.search_index import Document, SearchIndex
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 CONTENT_DIR = Path(__file__).resolve().parent.parent.parent / "content"
 _TOPIC_FILE_RE = re.compile(r"^(?P<topic>[a-z_]+)\.(?P<lang>[a-z]{2})\.md$")
 # Room kept on each screen for the title, the review line and the disclaimer.
@@ -45,10 +51,15 @@ class Found:
 
 class Library:
     def __init__(
-        self, topics: list[Topic], rules: dict[str, RuleBook], problems: list[str]
+        self,
+        topics: list[Topic],
+        rules: dict[str, RuleBook],
+        problems: list[str],
+        checks: dict[str, CheckRules] | None = None,
     ) -> None:
         self.topics = {(t.jurisdiction, t.topic, t.language): t for t in topics}
         self.rules = rules
+        self.checks = checks or {}  # the rights check's rules, per jurisdiction
         self.load_problems = problems
         self._index = SearchIndex(
             Document(
@@ -68,19 +79,18 @@ class Library:
         """Read every topic and rules file; files with problems are skipped and reported."""
         topics: list[Topic] = []
         rules: dict[str, RuleBook] = {}
+        checks: dict[str, CheckRules] = {}
         problems: list[str] = []
         for jurisdiction in JURISDICTIONS:
             folder = root / jurisdiction
             if not folder.is_dir():
                 continue
-            rules_file = folder / "rules.toml"
-            if rules_file.is_file():
-                try:
-                    rules[jurisdiction] = parse_rules(
-                        rules_file.read_text("utf-8"), _rel(rules_file)
-                    )
-                except ContentError as exc:
-                    problems += [f"{exc.path}: {p}" for p in exc.problems]
+            book = _parsed(folder / "rules.toml", parse_rules, problems)
+            if book is not None:
+                rules[jurisdiction] = book
+            check = _parsed(folder / "check.toml", parse_check, problems)
+            if check is not None:
+                checks[jurisdiction] = check
             for path in sorted(folder.glob("*.md")):
                 match = _TOPIC_FILE_RE.match(path.name)
                 if match is None:
@@ -97,7 +107,7 @@ class Library:
                 topics.append(topic)
         if problems:
             log.warning("content: %d problems; run `dwbot content check`", len(problems))
-        return cls(topics, rules, problems)
+        return cls(topics, rules, problems, checks)
 
     def languages_for(self, jurisdiction: str, locale: str) -> tuple[str, ...]:
         """The user's language first, then the best fallbacks for this jurisdiction."""
@@ -140,6 +150,11 @@ class Library:
         for jurisdiction in JURISDICTIONS:
             if jurisdiction not in self.rules:
                 problems.append(f"content/{jurisdiction}/rules.toml is missing")
+            check = self.checks.get(jurisdiction)
+            if check is None:
+                problems.append(f"content/{jurisdiction}/check.toml is missing")
+            elif check.jurisdiction != jurisdiction:
+                problems.append(f"content/{jurisdiction}/check.toml names '{check.jurisdiction}'")
             for topic in TOPICS:
                 needed = list(REQUIRED_LANGUAGES)
                 if jurisdiction == "ilo" or topic == "help":
@@ -181,6 +196,13 @@ class Library:
             for note in book.expiring(today)
         ]
 
+    def readability(self) -> dict[str, Readability]:
+        """Per language, over every topic in it: the figures `content stats` prints."""
+        return {
+            lang: _readability([t.body for (_j, _t, la), t in self.topics.items() if la == lang])
+            for lang in LANGUAGES
+        }
+
     def coverage(self) -> list[tuple[str, str, list[str]]]:
         """(jurisdiction, topic, languages present) for every pair."""
         return [
@@ -188,6 +210,41 @@ class Library:
             for j in JURISDICTIONS
             for t in TOPICS
         ]
+
+
+@dataclass(frozen=True)
+class Readability:
+    """Average words per sentence of one language's topics, and the share over 20 words."""
+
+    files: int
+    written: float
+    shown: float
+    long_written: float
+    long_shown: float
+
+
+def _readability(bodies: list[str]) -> Readability:
+    written = [n for b in bodies for n in sentences(b)]
+    shown = [n for b in bodies for n in sentences(shown_text(b))]
+
+    def mean(xs: list[int]) -> float:
+        return sum(xs) / len(xs) if xs else 0.0
+
+    def long(xs: list[int]) -> float:
+        return sum(1 for x in xs if x > 20) / len(xs) if xs else 0.0
+
+    return Readability(len(bodies), mean(written), mean(shown), long(written), long(shown))
+
+
+def _parsed(path: Path, parse: Callable[[str, str], T], problems: list[str]) -> T | None:
+    """A rules or check file parsed, or None (missing, or its problems added to the list)."""
+    if not path.is_file():
+        return None
+    try:
+        return parse(path.read_text("utf-8"), _rel(path))
+    except ContentError as exc:
+        problems += [f"{exc.path}: {p}" for p in exc.problems]
+        return None
 
 
 def _rel(path: Path) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain.clock import Clock, iso
-from bot.services import audio
+from bot.services import audio, speech
 from bot.services.content import CONTENT_DIR
 from bot.storage.audio import AudioStore
 
@@ -27,7 +27,11 @@ log = logging.getLogger(__name__)
 EPISODES_DIR = CONTENT_DIR / "episodes"
 CATALOGUE = "catalogue.json"
 RECORDING_SUFFIXES = (".wav", ".mp3", ".m4a", ".flac")
-PIPELINE_VERSION = f"opus-{audio.BITRATE}-{audio.TARGET_LUFS}-v1"  # a change re-encodes all
+# A change re-encodes all. v2: synthesis at 120 words a minute, sentence by sentence, with
+# 0.75 s pauses (espeak-ng's library from espeakng-loader).
+PIPELINE_VERSION = (
+    f"opus-{audio.BITRATE}-{audio.TARGET_LUFS}-v2-{speech.RATE_WPM}wpm-{speech.PAUSE_MS}ms"
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Episode:
     audio: dict[str, tuple[AudioPart, ...]]
     sources: tuple[dict[str, str], ...] = ()
     recorded: bool = False
+    jurisdiction: str = "ilo"  # whose law it explains; "ilo": the international minimum
 
     def languages(self) -> list[str]:
         return [lang for lang in self.audio if self.audio[lang]]
@@ -62,6 +67,12 @@ class Episode:
 class BuildReport:
     built: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    no_voice: list[str] = field(default_factory=list)  # transcripts no offline voice can speak
+    lines: list[str] = field(default_factory=list)  # one per file built: size, rate, pauses
+
+
+class TooFast(RuntimeError):
+    """A synthesised episode over 130 words a minute or with a pause under 0.6 s."""
 
 
 def _catalogue(root: Path) -> dict[str, Any]:
@@ -93,6 +104,7 @@ def load(root: Path = EPISODES_DIR) -> list[Episode]:
                     for lang, info in built.items()
                 },
                 sources=tuple(meta.get("sources", [])),
+                jurisdiction=meta.get("jurisdiction", "ilo"),
             )
         )
     return episodes
@@ -124,12 +136,24 @@ def build(root: Path = EPISODES_DIR, force: bool = False) -> BuildReport:
                 continue
             for old in previous.get("parts", []):
                 (folder / old["file"]).unlink(missing_ok=True)
+            if recording is None and not speech.has_voice(lang):
+                report.no_voice.append(f"{episode_id}/{lang}")
+                continue
+            text = transcript.read_text("utf-8")
+            measured: speech.Measure | None = None
             with tempfile.TemporaryDirectory() as tmp:
                 source = recording
                 if source is None:
                     source = Path(tmp) / f"{lang}.wav"
-                    audio.speak(transcript.read_text("utf-8"), lang, source)
+                    spoken = speech.speak(text, lang)
+                    measured = speech.measure(text, spoken)
+                    if measured.wpm > speech.MAX_WPM or (
+                        measured.pauses and measured.shortest_pause < speech.MIN_PAUSE_S
+                    ):
+                        raise TooFast(f"{episode_id}/{lang}: {measured}")
+                    spoken.export(source, format="wav")
                 parts = audio.process(source, folder / lang)
+            seconds = sum(p.seconds for p in parts)
             entry[lang] = {
                 "source_sha": source_sha,
                 "source": recording.name if recording else f"{transcript.name} (espeak-ng)",
@@ -138,8 +162,24 @@ def build(root: Path = EPISODES_DIR, force: bool = False) -> BuildReport:
                     for p in parts
                 ],
             }
+            line = (
+                f"{episode_id}/{lang}: {len(parts)} part(s), {seconds:.1f} s,"
+                f" {sum(p.size for p in parts) / 1_000_000:.2f} MB"
+            )
+            if measured is not None:
+                # Words per minute over the encoded file (leading and trailing silence trimmed).
+                wpm = measured.words / (seconds / 60) if seconds else 0.0
+                entry[lang]["words_per_minute"] = round(wpm, 1)
+                entry[lang]["shortest_pause_s"] = round(measured.shortest_pause, 2)
+                line += (
+                    f", {measured.words} words, {wpm:.0f} words/min,"
+                    f" {measured.pauses} pauses >= {measured.shortest_pause:.2f} s"
+                )
+            else:
+                line += ", human recording"
             report.built.append(f"{episode_id}/{lang}")
-            log.info("built %s/%s: %d part(s)", episode_id, lang, len(parts))
+            report.lines.append(line)
+            log.info("built %s", line)
     (root / CATALOGUE).write_text(
         json.dumps(catalogue, indent=2, ensure_ascii=False, sort_keys=True) + "\n", "utf-8"
     )

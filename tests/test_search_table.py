@@ -1,0 +1,149 @@
+"""Offline search against a table of real questions (tests/search_questions.toml).
+
+For every question: the search must find something, rank the expected topic first, and
+open the page that holds the answer (the `answer` words, compared case-insensitively).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.services.content import Library
+
+TABLE = Path(__file__).with_name("search_questions.toml")
+JURISDICTION = "spain"
+LANGUAGES = ("es", "en", "pt", "fr", "tl", "sw", "ar")
+MIN_PER_LANGUAGE = 15
+
+
+def _load() -> list[dict[str, str]]:
+    with TABLE.open("rb") as f:
+        return tomllib.load(f)["question"]
+
+
+QUESTIONS = _load()
+LIBRARY = Library.load()
+
+# Questions the search does not yet answer on the first page it opens (49 of 123 on
+# 2026-12-02): the wrong topic first (e.g. "empleada de hogar" pulls a minimum-wage question to
+# the contract; "fire"/"echar"/"kufukuza" do not reach "despido"), or the right topic on the
+# wrong page. Not strict: ranking also moves when other countries' translations are added
+# (word weights are over the whole library), so `pytest -rxX tests/test_search_table.py`
+# prints the figure (xfailed / xpassed) instead of failing on a question that starts to pass.
+NOT_YET = frozenset(
+    [
+        "ar02",
+        "ar07",
+        "ar08",
+        "ar11",
+        "ar13",
+        "ar15",
+        "ar16",
+        "ar17",
+        "en05",
+        "en07",
+        "en10",
+        "en13",
+        "es03",
+        "es05",
+        "es06",
+        "es09",
+        "es10",
+        "es13",
+        "es15",
+        "fr02",
+        "fr03",
+        "fr04",
+        "fr08",
+        "fr09",
+        "pt03",
+        "pt05",
+        "pt06",
+        "pt08",
+        "pt09",
+        "pt13",
+        "pt17",
+        "sw01",
+        "sw04",
+        "sw05",
+        "sw06",
+        "sw07",
+        "sw12",
+        "sw14",
+        "sw16",
+        "sw17",
+        "tl02",
+        "tl03",
+        "tl04",
+        "tl07",
+        "tl09",
+        "tl11",
+        "tl14",
+        "tl15",
+        "tl16",
+        "pt15",
+        "fr17",
+    ]
+)
+
+
+def _ids(questions: list[dict[str, str]]) -> list[str]:
+    seen: Counter[str] = Counter()
+    ids = []
+    for q in questions:
+        seen[q["language"]] += 1
+        ids.append(f"{q['language']}{seen[q['language']]:02d}")
+    return ids
+
+
+def test_every_entry_is_complete() -> None:
+    for q in QUESTIONS:
+        assert set(q) == {"language", "question", "topic", "answer"}, q
+        assert q["language"] in LANGUAGES, q
+        assert all(isinstance(v, str) and v.strip() for v in q.values()), q
+
+
+def test_each_language_has_enough_questions() -> None:
+    counts = Counter(q["language"] for q in QUESTIONS)
+    short = {lang: counts[lang] for lang in LANGUAGES if counts[lang] < MIN_PER_LANGUAGE}
+    assert not short, f"fewer than {MIN_PER_LANGUAGE} questions: {short}"
+
+
+def test_the_table_covers_every_topic() -> None:
+    topics = {t for (j, t, _lang) in LIBRARY.topics if j == JURISDICTION}
+    assert topics, "no Spanish topics loaded"
+    assert topics <= {q["topic"] for q in QUESTIONS}
+
+
+def _cases() -> list[object]:
+    return [
+        pytest.param(
+            entry,
+            id=name,
+            marks=[pytest.mark.xfail(strict=False, reason="not answered yet")]
+            if name in NOT_YET
+            else [],
+        )
+        for entry, name in zip(QUESTIONS, _ids(QUESTIONS), strict=True)
+    ]
+
+
+@pytest.mark.parametrize("entry", _cases())
+def test_the_question_opens_the_page_that_answers_it(entry: dict[str, str]) -> None:
+    question, locale = entry["question"], entry["language"]
+    hits = LIBRARY.search(question, JURISDICTION, locale)
+    assert hits, f"no result for {question!r}"
+    first = hits[0]
+    assert first.topic.topic == entry["topic"], (
+        f"{question!r}: expected {entry['topic']}, got {[(h.topic.topic, h.page) for h in hits]}"
+    )
+    page = first.topic.pages[first.page]
+    assert entry["answer"].lower() in page.lower(), (
+        f"{question!r}: {entry['answer']!r} not on page {first.page} of {first.topic.topic} "
+        f"(it is on pages "
+        f"{[i for i, p in enumerate(first.topic.pages) if entry['answer'].lower() in p.lower()]})"
+    )
