@@ -247,6 +247,19 @@ def test_the_build_speaks_measures_and_skips_a_language_without_voice(tmp_path: 
     assert shipped.jurisdiction == "spain"
 
 
+async def test_a_worker_in_spain_hears_spains_law_first(harness: Harness) -> None:
+    await harness.onboard(user_id=904, country="ES")
+    replies = await harness.say("🎧 " + tr("es", "Listen"), user_id=904)
+    data = [d for _l, d in replies[-1].buttons]
+    spain = [d for d in data if ":spain-" in d]
+    assert len(spain) == 5 and data[: len(spain)] == spain
+    replies = await harness.chat(904).press(callbacks.encode("ept", "spain-hours", "es"))
+    assert "la ley de España" in replies[-1].text
+    # Spain's law in every language a packaged voice speaks (not Tagalog: no voice).
+    for episode in (e for e in episodes.load() if e.jurisdiction == "spain"):
+        assert set(episode.languages()) == {"es", "en", "pt", "fr", "sw", "ar"}, episode.id
+
+
 async def test_listen_offers_her_countrys_episodes_first(harness: Harness) -> None:
     """Her country's law first, then the international minimum marked 🌍; another
     country's episodes are not offered."""

@@ -16,6 +16,7 @@ from telegram.error import BadRequest
 from bot import callbacks, i18n
 from bot.context import BotContext
 from bot.domain.clock import iso
+from bot.domain.content import TOPICS
 from bot.domain.countries import country
 from bot.domain.errors import UserFacingError
 from bot.domain.flows import Flow
@@ -50,10 +51,16 @@ def _available(context: BotContext, user: User) -> list[tuple[Episode, str]]:
     return sorted(found, key=lambda pair: _rank(pair[0], jurisdiction))
 
 
-def _rank(episode: Episode, jurisdiction: str) -> int:
+# Within a group, episodes follow the order of the rights topics: hours, pay, ending the job,
+# harassment, help (a union's recordings keep the order they were added in).
+_TOPIC_ORDER = {topic: n for n, topic in enumerate(TOPICS)}
+
+
+def _rank(episode: Episode, jurisdiction: str) -> tuple[int, int]:
     if episode.recorded:
-        return 1
-    return 2 if episode.jurisdiction == "ilo" and jurisdiction != "ilo" else 0
+        return 1, 0
+    group = 2 if episode.jurisdiction == "ilo" and jurisdiction != "ilo" else 0
+    return group, _TOPIC_ORDER.get(episode.topic or "", len(TOPICS))
 
 
 def _label(episode: Episode, language: str) -> str:

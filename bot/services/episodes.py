@@ -145,8 +145,7 @@ def build(root: Path = EPISODES_DIR, force: bool = False) -> BuildReport:
                 source = recording
                 if source is None:
                     source = Path(tmp) / f"{lang}.wav"
-                    spoken = speech.speak(text, lang)
-                    measured = speech.measure(text, spoken)
+                    spoken, measured = speech.speak_measured(text, lang)
                     if measured.wpm > speech.MAX_WPM or (
                         measured.pauses and measured.shortest_pause < speech.MIN_PAUSE_S
                     ):

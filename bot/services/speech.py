@@ -25,7 +25,7 @@ RATE_WPM = 120  # espeak's words per minute setting; the measured rate is printe
 MAX_WPM = 130
 PAUSE_MS = 750  # silence after each sentence
 MIN_PAUSE_S = 0.6
-VOICES = {"es": "es-419", "en": "en-us", "pt": "pt-br", "fr": "fr-fr", "sw": "sw", "ar": "ar"}
+VOICES = {"es": "es-419", "en": "en-us", "pt": "pt-br", "fr": "fr", "sw": "sw", "ar": "ar"}
 
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
 _ESPEAK_RATE = 1
@@ -86,10 +86,10 @@ class _Engine:
             cls._instance = cls()
         return cls._instance
 
-    def say(self, text: str, voice: str) -> AudioSegment:
+    def say(self, text: str, voice: str, rate: int) -> AudioSegment:
         if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
             raise NoVoice(f"espeak-ng has no voice {voice!r}")
-        self.lib.espeak_SetParameter(_ESPEAK_RATE, RATE_WPM, 0)
+        self.lib.espeak_SetParameter(_ESPEAK_RATE, rate, 0)
         self.samples = array.array("h")
         data = text.encode()
         self.lib.espeak_Synth(data, len(data) + 1, 0, 0, 0, _ESPEAK_CHARS_UTF8, None, None)
@@ -107,8 +107,10 @@ def has_voice(language: str) -> bool:
     return language in VOICES
 
 
-def speak(text: str, language: str) -> AudioSegment:
-    """The transcript spoken sentence by sentence, with a pause after each."""
+def speak(text: str, language: str, rate: int = RATE_WPM) -> AudioSegment:
+    """The transcript spoken sentence by sentence, with a pause after each. `rate` is
+    espeak's setting; voices differ (French comes out faster than the setting), so callers
+    measure and speak again slower when needed (`speak_measured`)."""
     voice = VOICES.get(language)
     if voice is None:
         raise NoVoice(f"no packaged offline voice for {language!r}")
@@ -118,7 +120,7 @@ def speak(text: str, language: str) -> AudioSegment:
         pause = AudioSegment.silent(PAUSE_MS, frame_rate=engine.rate)
         for sentence in sentences(text):
             audio += (
-                engine.say(sentence, voice).strip_silence(
+                engine.say(sentence, voice, rate).strip_silence(
                     silence_len=200, silence_thresh=-50, padding=60
                 )
                 + pause
@@ -145,3 +147,15 @@ def measure(text: str, audio: AudioSegment) -> Measure:
         min(gaps) if gaps else 0.0,
         len(gaps),
     )
+
+
+def speak_measured(text: str, language: str) -> tuple[AudioSegment, Measure]:
+    """Spoken at RATE_WPM, and again slower (at most twice) while it measures over MAX_WPM."""
+    rate = RATE_WPM
+    for _attempt in range(3):
+        audio = speak(text, language, rate)
+        measured = measure(text, audio)
+        if measured.wpm <= MAX_WPM - 5:
+            break
+        rate = max(60, int(rate * (MAX_WPM - 10) / measured.wpm))
+    return audio, measured
