@@ -296,20 +296,10 @@ def _finding_lines(ctx: CheckContext, finding: Finding, mark: str) -> list[str]:
     record = _record_text(ctx, finding)
     if record:
         lines.append(escape(record))
-    source = _finding_source(finding)
-    if source:
-        lines.append(f"<i>{escape(source_footer((source,)))}</i>")
+    if finding.rule is not None:  # a check.toml rule or a rules.toml figure: both cite
+        lines.append(f"<i>{escape(source_footer((finding.rule.source,)))}</i>")
     lines.append("")
     return lines
-
-
-def _finding_source(finding: Finding) -> str:
-    rule = finding.rule
-    if isinstance(rule, Rule):
-        return rule.source
-    if rule is not None:
-        return rule.source
-    return ""
 
 
 def _finding_text(ctx: CheckContext, finding: Finding) -> str:
