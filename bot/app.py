@@ -29,8 +29,10 @@ from bot.config import Settings
 from bot.context import BotApplication, BotContext, BotData, Services
 from bot.domain.clock import Clock, SystemClock, iso
 from bot.handlers import (
+    cases,
     check,
     data,
+    discreet,
     errors,
     fallback,
     flows,
@@ -46,8 +48,10 @@ from bot.handlers import (
     stats,
 )
 from bot.handlers.common import load_user
+from bot.services.cases import CaseService
 from bot.services.content import Library
 from bot.services.delivery import DeliveryEngine
+from bot.services.discreet import FLUSH_SECONDS, DiscreetService
 from bot.services.episodes import AudioFiles
 from bot.services.flows import FlowService
 from bot.services.handbook import HandbookService
@@ -66,6 +70,8 @@ from bot.services.stats import StatsService
 from bot.services.users import UserService
 from bot.storage.actions import ActionStore
 from bot.storage.audio import AudioStore
+from bot.storage.cases import CaseStore
+from bot.storage.chat_log import ChatLogStore
 from bot.storage.conversations import ConversationStore
 from bot.storage.database import Database
 from bot.storage.hours import HoursStore
@@ -117,6 +123,7 @@ def _register_handlers(app: BotApplication) -> None:
     router.route("news", news.show_news)
     router.route("reminders", reminders.show_reminders)
     router.route("listen", listen.show_episodes)
+    router.route("ask", cases.show_intro)
     router.check_complete()
     declared = flows.Flows(
         [
@@ -124,11 +131,13 @@ def _register_handlers(app: BotApplication) -> None:
             *reminders.FLOWS,
             *organisers.FLOWS,
             *listen.FLOWS,
+            *cases.FLOWS,
         ]
     )
     # Free text: the step of the flow she is in, else entries, a rights question last.
     text_router = fallback.TextRouter(
         [
+            cases.urgent_first,  # danger: her country's contacts before anything else
             declared.on_text,
             reminders.interpret_text,
             hours.interpret_text,
@@ -153,6 +162,8 @@ def _register_handlers(app: BotApplication) -> None:
         CommandHandler("export", hours.export_command, filters=private),
         CommandHandler("handbook", rights.handbook_command, filters=private),
         CommandHandler("check", check.check_command, filters=private),
+        CommandHandler("ask", cases.ask_command, filters=private),
+        CommandHandler("clear", discreet.clear_command, filters=private),
         CommandHandler("stop", news.stop_command, filters=private),
         CommandHandler("timezone", reminders.timezone_command, filters=private),
         CommandHandler("language", onboarding.language_command, filters=private),
@@ -169,6 +180,7 @@ def _register_handlers(app: BotApplication) -> None:
         CommandHandler("episode", listen.episode_command, filters=private),
         CommandHandler("stats", stats.stats_command, filters=private),
         CommandHandler("invite", organisers.invite_command, filters=private),
+        CommandHandler("cases", cases.cases_command, filters=private),
         # Inline buttons, routed by the codec's action name.
         CallbackQueryHandler(onboarding.on_begin, pattern=callbacks.pattern("begin")),
         CallbackQueryHandler(onboarding.on_language, pattern=callbacks.pattern("lang")),
@@ -186,6 +198,11 @@ def _register_handlers(app: BotApplication) -> None:
         CallbackQueryHandler(check.on_check, pattern=callbacks.pattern("chk")),
         CallbackQueryHandler(check.on_back, pattern=callbacks.pattern("chkback")),
         CallbackQueryHandler(check.on_save, pattern=callbacks.pattern("chksave")),
+        CallbackQueryHandler(cases.on_ask, pattern=callbacks.pattern("ask")),
+        CallbackQueryHandler(discreet.on_hide, pattern=callbacks.pattern("hide")),
+        CallbackQueryHandler(discreet.on_discreet, pattern=callbacks.pattern("discreet")),
+        CallbackQueryHandler(discreet.on_reveal, pattern=callbacks.pattern("reveal")),
+        CallbackQueryHandler(cases.on_case, pattern=callbacks.pattern("case")),
         CallbackQueryHandler(hours.on_button, pattern=callbacks.pattern("h")),
         CallbackQueryHandler(news.on_subscription, pattern=callbacks.pattern("sub")),
         CallbackQueryHandler(news.on_tag, pattern=callbacks.pattern("tag")),
@@ -211,7 +228,7 @@ def _register_handlers(app: BotApplication) -> None:
                 | filters.Document.ALL
                 | filters.LOCATION
             ),
-            fallback.MediaRouter([declared.on_media]),
+            fallback.MediaRouter([declared.on_media, cases.media_outside_a_flow]),
         ),
         MessageHandler(private & ~filters.TEXT, fallback.unsupported_media),
         CallbackQueryHandler(fallback.stale_button),
@@ -227,10 +244,18 @@ def _make_startup(settings: Settings, clock: Clock, start_background: bool) -> A
         users = UserService(UserStore(db), clock, settings.admin_ids, settings.default_locale)
         library = Library.load()
         outbox = OutboxStore(db)
-        engine = DeliveryEngine(outbox, telegram_sender(app.bot), clock, settings.broadcast_rate)
+        discreet_service = DiscreetService(ChatLogStore(db), users, clock, outbox)
+        engine = DeliveryEngine(
+            outbox,
+            telegram_sender(app.bot),
+            clock,
+            settings.broadcast_rate,
+            prepare=discreet_service.prepare,
+        )
         organiser_store = OrganiserStore(db)
         broadcasts = BroadcastService(organiser_store, outbox, clock, engine.wake)
         hours = HoursService(HoursStore(db), library, clock)
+        roles = RoleService(organiser_store, clock, users)
         services = Services(
             settings=settings,
             clock=clock,
@@ -250,7 +275,7 @@ def _make_startup(settings: Settings, clock: Clock, start_background: bool) -> A
             statements=StatementService(library, clock),
             stats=StatsService(StatsStore(db), library, clock),
             organisers=organiser_store,
-            roles=RoleService(organiser_store, clock, users),
+            roles=roles,
             outbox=outbox,
             broadcasts=broadcasts,
             meetings=MeetingService(organiser_store, outbox, clock, broadcasts),
@@ -258,9 +283,22 @@ def _make_startup(settings: Settings, clock: Clock, start_background: bool) -> A
             reminders=ReminderService(ReminderStore(db), outbox, clock, broadcasts.posting),
             audio=AudioFiles(AudioStore(db), clock),
             episodes=[],
+            cases=CaseService(
+                CaseStore(db),
+                clock,
+                settings.data_dir / "cases",
+                roles,
+                users,
+                broadcasts.posting,
+                settings.case_retention_days,
+            ),
+            discreet=discreet_service,
         )
         await services.reload_episodes()
         app.bot_data.services = services
+        limiter = app.bot.rate_limiter
+        if isinstance(limiter, ReplyRetry):  # every message sent, noted for "Clear this chat"
+            limiter.on_sent = discreet_service.remember
         engine.on_blocked.append(users.mark_blocked)
         engine.on_batch_progress.append(lambda batch: _report(services, batch))
         await _register_commands(app)
@@ -279,6 +317,25 @@ def _make_startup(settings: Settings, clock: Clock, start_background: bool) -> A
                 max_instances=1,
                 coalesce=True,
                 next_run_time=dt.datetime.now(dt.UTC),
+            )
+            scheduler.add_job(
+                services.discreet.flush,
+                "interval",
+                seconds=FLUSH_SECONDS,
+                id="chat-log-flush",
+                max_instances=1,
+                coalesce=True,
+            )
+            # Once a day: each helper on duty hears what waits, and closed help requests past
+            # the retention period are deleted with their files (both safe to repeat).
+            scheduler.add_job(
+                daily_cases,
+                "cron",
+                hour=8,
+                args=[services],
+                id="cases-daily",
+                max_instances=1,
+                coalesce=True,
             )
             scheduler.start()
             app.bot_data.scheduler = scheduler
@@ -300,6 +357,15 @@ async def due_work(services: Services) -> None:
         return
     if queued:
         services.delivery.wake()
+
+
+async def daily_cases(services: Services) -> None:
+    try:
+        await services.discreet.prune()
+        await services.cases.purge()
+        await services.cases.daily_summary()
+    except asyncio.CancelledError:
+        log.info("daily cases job stopped by shutdown")
 
 
 async def _report(services: Services, batch_id: int) -> None:
@@ -367,5 +433,6 @@ async def _shutdown(app: BotApplication) -> None:
     services = app.bot_data.services
     if services is not None:
         await services.delivery.stop()
+        await services.discreet.flush()  # the last noted message ids, for "Clear this chat"
         await services.db.close()
         app.bot_data.services = None

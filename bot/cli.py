@@ -29,12 +29,14 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument(
         "--language", default=None, help="Telegram language code to pretend, e.g. es-MX or ar"
     )
-    admin = sub.add_parser("admin", help="grant, revoke and list organiser and analyst roles")
+    admin = sub.add_parser(
+        "admin", help="grant, revoke and list organiser, analyst and helper roles"
+    )
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)
     for name in ("grant", "revoke"):
         action = admin_sub.add_parser(name, help=f"{name} a role")
         action.add_argument("user_id", type=int, help="the person's Telegram user id")
-        action.add_argument("role", choices=["organiser", "analyst"])
+        action.add_argument("role", choices=["organiser", "analyst", "helper"])
     admin_sub.add_parser("list", help="everyone with a role (admins come from DWBOT_ADMIN_IDS)")
     audio = sub.add_parser("audio", help="build the audio episodes from transcripts/recordings")
     audio_sub = audio.add_subparsers(dest="audio_command", required=True)
@@ -81,8 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     command = args.command or "run"
     if command == "run":
-        command = "telegram" if settings.token else "console"
-    if command in ("console", "telegram"):
+        command = (
+            "whatsapp" if settings.whatsapp_token else "telegram" if settings.token else "console"
+        )
+    if command in ("console", "telegram", "whatsapp"):
         from bot.storage.database import unreadable
 
         problem = unreadable(settings.database_path)
@@ -93,6 +97,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 file=sys.stderr,
             )
             return 2
+    if command == "whatsapp":
+        from bot.channels.whatsapp.run import run_whatsapp
+
+        return run_whatsapp(settings)
     if command == "console":
         from bot.channels.console import run_console
 

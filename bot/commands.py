@@ -25,6 +25,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("export", N_("Your record as a spreadsheet and a PDF")),
     Command("handbook", N_("Your rights as a PDF to keep or print")),
     Command("check", N_("Is this right? A check of your job in 8 questions")),
+    Command("ask", N_("Ask a person at your union, confidentially")),
+    Command("clear", N_("Delete our messages of the last 48 hours from this chat")),
     Command("stop", N_("Stop all news and meeting messages")),
     Command("timezone", N_("See or change your time zone")),
     Command("language", N_("Change language")),
@@ -38,8 +40,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("meeting", N_("Plan a meeting and invite workers"), Role.ORGANISER),
     Command("meetings", N_("Your meetings and who is coming"), Role.ORGANISER),
     Command("episode", N_("Add an audio episode you recorded"), Role.ORGANISER),
+    Command("cases", N_("Help requests from workers"), Role.HELPER),
     Command("stats", N_("Anonymous statistics: summary, chart and CSV"), Role.ANALYST),
-    Command("invite", N_("Make an invite code for an organiser or analyst"), Role.ADMIN),
+    Command("invite", N_("Make an invite code for an organiser, analyst or helper"), Role.ADMIN),
 )
 
 

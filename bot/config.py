@@ -15,6 +15,7 @@ from bot.i18n import AVAILABLE_LOCALES
 
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 TELEGRAM_FILE_URL = "https://api.telegram.org/file/bot"
+WHATSAPP_BASE_URL = "https://graph.facebook.com"
 _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 
 
@@ -38,6 +39,25 @@ def _url(name: str) -> Callable[[str], str]:
         return raw
 
     return parse
+
+
+def _secret(raw: str) -> str | None:
+    return raw or None
+
+
+def _digits(name: str) -> Callable[[str], str | None]:
+    def parse(raw: str) -> str | None:
+        if raw and not raw.isdigit():
+            raise ConfigError(f"{name} must be the number's id (digits only)")
+        return raw or None
+
+    return parse
+
+
+def _port(raw: str) -> int:
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise ConfigError(f"DWBOT_HTTP_PORT must be a port number, got {raw!r}")
+    return int(raw)
 
 
 def _ids(raw: str) -> frozenset[int]:
@@ -154,6 +174,64 @@ SETTINGS: tuple[Setting, ...] = (
         _positive_float("DWBOT_FLOW_TIMEOUT_MINUTES"),
         "flow_timeout_minutes",
     ),
+    Setting(
+        "WHATSAPP_ACCESS_TOKEN",
+        "",
+        "WhatsApp Cloud API access token (a system user's). Set: `python -m bot` serves WhatsApp "
+        "webhooks (and Telegram too when TELEGRAM_BOT_TOKEN is set).",
+        _secret,
+        "whatsapp_token",
+    ),
+    Setting(
+        "WHATSAPP_PHONE_NUMBER_ID",
+        "",
+        "The Cloud API id of the WhatsApp number the bot sends from.",
+        _digits("WHATSAPP_PHONE_NUMBER_ID"),
+        "whatsapp_phone_id",
+    ),
+    Setting(
+        "WHATSAPP_APP_SECRET",
+        "",
+        "The Meta app's secret: every webhook's X-Hub-Signature-256 is checked against it.",
+        _secret,
+        "whatsapp_app_secret",
+    ),
+    Setting(
+        "WHATSAPP_VERIFY_TOKEN",
+        "",
+        "Any string you choose, given to Meta with the webhook URL for its verification request.",
+        _secret,
+        "whatsapp_verify_token",
+    ),
+    Setting(
+        "WHATSAPP_API_BASE_URL",
+        WHATSAPP_BASE_URL,
+        "The Cloud API host (pywa adds the version path); a fake on 127.0.0.1 in tests.",
+        _url("WHATSAPP_API_BASE_URL"),
+        "whatsapp_api_base_url",
+    ),
+    Setting(
+        "DWBOT_HTTP_HOST",
+        "0.0.0.0",
+        "Address the webhook server listens on (WhatsApp).",
+        str,
+        "http_host",
+    ),
+    Setting(
+        "DWBOT_HTTP_PORT",
+        "8080",
+        "Port of the webhook server: GET/POST /whatsapp, GET /healthz.",
+        _port,
+        "http_port",
+    ),
+    Setting(
+        "DWBOT_CASE_RETENTION_DAYS",
+        "90",
+        "Days a closed help request is kept (her messages, files and the answers) before it "
+        "is deleted. She can delete it herself at any time.",
+        _positive_float("DWBOT_CASE_RETENTION_DAYS"),
+        "case_retention_days",
+    ),
 )
 
 
@@ -170,6 +248,14 @@ class Settings:
     log_level: str = "INFO"
     broadcast_rate: float = 25.0
     flow_timeout_minutes: float = 30.0
+    case_retention_days: float = 90.0
+    whatsapp_token: str | None = None
+    whatsapp_phone_id: str | None = None
+    whatsapp_app_secret: str | None = None
+    whatsapp_verify_token: str | None = None
+    whatsapp_api_base_url: str = WHATSAPP_BASE_URL
+    http_host: str = "0.0.0.0"
+    http_port: int = 8080
 
     @property
     def database_path(self) -> Path:
@@ -185,7 +271,22 @@ class Settings:
             values.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
         values.update(os.environ if environ is None else environ)
         parsed = {s.attr: s.parse(values.get(s.env, s.default).strip()) for s in SETTINGS}
-        return cls(**parsed)
+        settings = cls(**parsed)
+        if settings.whatsapp_token:
+            missing = [
+                name
+                for name, value in (
+                    ("WHATSAPP_PHONE_NUMBER_ID", settings.whatsapp_phone_id),
+                    ("WHATSAPP_APP_SECRET", settings.whatsapp_app_secret),
+                    ("WHATSAPP_VERIFY_TOKEN", settings.whatsapp_verify_token),
+                )
+                if not value
+            ]
+            if missing:
+                raise ConfigError(
+                    f"WHATSAPP_ACCESS_TOKEN is set, so {', '.join(missing)} must be too"
+                )
+        return settings
 
     def ensure_data_dir(self) -> None:
         """Create the data folder and prove it is writable, or raise ConfigError."""

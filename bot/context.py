@@ -11,8 +11,10 @@ from bot.config import Settings
 from bot.domain.clock import Clock
 from bot.domain.flows import Flow
 from bot.domain.users import User
+from bot.services.cases import CaseService
 from bot.services.content import Library
 from bot.services.delivery import DeliveryEngine
+from bot.services.discreet import DiscreetService
 from bot.services.episodes import AudioFiles, Episode, episodes_with_recorded
 from bot.services.flows import FlowService
 from bot.services.handbook import HandbookService
@@ -61,6 +63,8 @@ class Services:
     statements: StatementService
     stats: StatsService
     rights_check: RightsCheckService
+    cases: CaseService
+    discreet: DiscreetService
 
 
 class BotData:

@@ -34,13 +34,31 @@ async def test_unknown_command(harness: Harness) -> None:
     )
 
 
-@pytest.mark.parametrize("kind", ["sticker", "photo", "voice", "document"])
-async def test_media_is_answered(harness: Harness, kind: str) -> None:
+async def test_a_sticker_is_answered(harness: Harness) -> None:
+    await harness.onboard(user_id=22)
+    chat = harness.chat(22)
+    replies = await chat.send_update(harness.api.media_update(22, "sticker", b"x", "es"))
+    assert replies[-1].text == tr(
+        "es",
+        "I can't use this kind of message. You can write, send a voice note, a photo or a "
+        "document, or tap a button.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "what"),
+    [("photo", "your photo"), ("voice", "your voice note"), ("document", "your document")],
+)
+async def test_a_voice_note_photo_or_document_is_offered_to_a_helper(
+    harness: Harness, kind: str, what: str
+) -> None:
+    """Never "only text": what she sends can go to a person at her union."""
     await harness.onboard(user_id=22)
     chat = harness.chat(22)
     replies = await chat.send_update(harness.api.media_update(22, kind, b"x", "es"))
-    assert replies[-1].text == tr(
-        "es", "I can only read text messages and buttons here. Please write, or tap a button."
+    assert (
+        tr("es", "Send {what} to a helper at your union?").format(what=tr("es", what))
+        in replies[-1].text
     )
 
 

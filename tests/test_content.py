@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -183,3 +184,39 @@ def test_sentences_are_counted_by_words_and_lines_and_an_article_does_not_end_on
     )
     assert sentences(text) == [9, 1, 9]  # "D.S. 009-2021-TR" is 5 words: D, S, 009, 2021, TR
     assert sentences(shown_text(text)) == [6, 1, 2]
+
+
+def test_a_legal_term_is_explained_in_brackets_at_its_first_appearance() -> None:
+    from bot.domain.content import explained_at_first_use
+
+    ok = "Cobras el **100 % de tu base reguladora** (el promedio de tu salario) (LGSS, art. 179)."
+    assert explained_at_first_use(ok, "base reguladora")  # after the bold that holds it
+    ok = "Es tu **base reguladora** (el promedio de tu salario). La base reguladora sube."
+    assert explained_at_first_use(ok, "base reguladora")
+    assert explained_at_first_use("la CTS (dinero para cuando te quedes sin trabajo)", "CTS")
+    late = "La base reguladora sube. Tu **base reguladora** (el promedio de tu salario)."
+    assert not explained_at_first_use(late, "base reguladora")  # not at its first use
+    cited = "Es nulo (Estatuto de los Trabajadores, art. 55.5)."
+    assert not explained_at_first_use(cited, "nulo")  # a citation explains nothing
+    assert not explained_at_first_use("nada", "CTS")
+
+
+def test_the_terms_files_hold_and_are_checked() -> None:
+    library = Library.load()
+    assert library.term_problems() == []
+
+
+def test_the_library_is_built_once_until_a_file_changes(tmp_path: Path) -> None:
+    import shutil
+
+    from bot.services.content import CONTENT_DIR
+
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR / "ilo", root / "ilo")
+    first = Library.load(root)
+    assert Library.load(root) is first  # a second app in the process reuses it
+    topic = root / "ilo" / "hours.en.md"
+    topic.write_text(topic.read_text("utf-8").replace("Working hours", "Hours", 1), "utf-8")
+    second = Library.load(root)
+    assert second is not first
+    assert second.get("ilo", "hours", "en").topic.title.startswith("Hours")  # type: ignore[union-attr]

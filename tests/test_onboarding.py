@@ -52,7 +52,7 @@ async def test_onboarding_in_spanish(harness: Harness) -> None:
     replies = await chat.press(callbacks.encode("privacy_done", "o"))
     assert tr("es", "Here is the main menu. Tap a button.") in replies[-1].text
     menu = [label for label, _d in replies[-1].buttons]
-    assert menu[0] == "📚 " + tr("es", "Rights") and len(menu) == 7
+    assert menu[0] == "📚 " + tr("es", "Rights") and len(menu) == 8
 
     row = await harness.db.fetchone("SELECT * FROM users WHERE user_id = 1")
     assert (row["locale"], row["country"], row["timezone"], row["onboarded"]) == (

@@ -11,6 +11,7 @@ from bot.channels.offline_api import Sent
 from bot.domain.content import TOPICS, split_citations
 from bot.handlers.common import INERT_LABEL
 from bot.i18n import _
+from bot.services.content import Library
 from tests.conftest import Harness
 from tests.test_screens import places, rows_of, shape
 
@@ -109,10 +110,28 @@ async def test_missing_language_falls_back_and_says_so(harness: Harness) -> None
 async def test_free_text_question_finds_topics(harness: Harness) -> None:
     await harness.onboard(user_id=44, country="PA")
     replies = await harness.say("me botaron del trabajo sin aviso", user_id=44)
-    assert replies[-1].text == tr(
-        "es", "📚 I found these topics about your question. Tap one to read it:"
-    )
-    assert replies[-1].buttons[0][1] == callbacks.encode("topic", "termination", 0)
+    answer = replies[-1]
+    assert answer.text.startswith(tr("es", "🔎 This may answer your question:"))
+    termination = Library.load().get("panama", "termination", "es")
+    assert termination is not None
+    assert f"<b>{termination.topic.title}</b>" in answer.text  # the page itself, not a list
+    callbacks_shown = [data for _label, data in answer.buttons]
+    assert callbacks.encode("topics") in callbacks_shown  # the way to every topic
+
+
+async def test_a_question_opens_the_answering_page_with_the_whole_topic_a_tap_away(
+    harness: Harness,
+) -> None:
+    await harness.onboard(user_id=48, country="ES")
+    replies = await harness.say("estoy embarazada, me pueden despedir?", user_id=48)
+    answer = replies[-1]
+    maternity = Library.load().get("spain", "maternity", "es")
+    assert maternity is not None
+    last = len(maternity.topic.pages)
+    assert f"({last}/{last})" in answer.text  # the page with the null dismissal, not page 1
+    assert "nulo" in answer.text
+    whole = [b for b in answer.buttons if b[1] == callbacks.encode("topic", "maternity", 0)]
+    assert whole, answer.buttons  # the whole topic from its first page
 
 
 async def test_stale_page_number_still_shows_the_topic(harness: Harness) -> None:
@@ -256,8 +275,11 @@ def tap_data(sent: Sent, label: str) -> str:
 async def test_a_question_opens_its_answer_page_in_her_language(harness: Harness) -> None:
     await harness.onboard(user_id=77, locale="ar", language_code="ar", country="ES")
     replies = await harness.say("هل يمكن أن يطردوني إذا كنت حاملا؟", user_id=77, language_code="ar")
-    label, data = replies[-1].buttons[0]
-    assert label == "الحمل والأمومة"  # Spain's law, in Arabic
-    assert data == callbacks.encode("topic", "maternity", 3)  # page 4 of 4: the dismissal
-    page = await harness.chat(77, "ar").press(data, replies[-1].message_id)
-    assert "باطل" in page[-1].text
+    answer = replies[-1]
+    assert "<b>الحمل والأمومة</b>" in answer.text  # Spain's law, in Arabic
+    assert "باطل" in answer.text  # page 4 of 4: the dismissal is null, shown at once
+    label, data = answer.buttons[0]
+    assert data == callbacks.encode("topic", "maternity", 0)  # the whole topic, a tap away
+    assert "الحمل والأمومة" in label
+    page = await harness.chat(77, "ar").press(data, answer.message_id)
+    assert "(1/" in page[-1].text

@@ -206,3 +206,62 @@ async def test_back_goes_one_question_back_and_forged_answers_are_refused(
     # Saving an unfinished check is refused and stores nothing.
     await chat.press(callbacks.encode("chksave", "snn"))
     assert await harness.db.fetchall("SELECT * FROM rights_checks") == []
+
+
+# One country per jurisdiction, and Hong Kong for the ILO baseline.
+COUNTRY_OF = {
+    "mexico": "MX",
+    "spain": "ES",
+    "peru": "PE",
+    "argentina": "AR",
+    "panama": "PA",
+    "ilo": "HK",
+}
+WRONG_LABEL = {"y": "✅ Yes", "n": "❌ No"}
+
+
+@pytest.mark.parametrize("locale", ["es", "en", "pt", "fr", "tl", "sw", "ar"])
+@pytest.mark.parametrize("jurisdiction", list(COUNTRY_OF))
+async def test_every_country_and_language_by_buttons_each_wrong_answer_cites_its_rule(
+    harness: Harness, jurisdiction: str, locale: str
+) -> None:
+    """She answers every question the way that means something is wrong: each point the
+    country's law covers is listed with the source in its check.toml, and violence puts the
+    country's emergency contacts first."""
+    from bot.domain.rights_check import _WRONG, next_question
+
+    services = harness.app.bot_data.services  # type: ignore[union-attr]
+    check = services.library.checks[jurisdiction]
+    await harness.onboard(
+        user_id=9, locale=locale, language_code=locale, country=COUNTRY_OF[jurisdiction]
+    )
+    chat = harness.chat(9)
+    topics = (await chat.press(callbacks.encode("topics")))[-1]
+    reply = (await chat.press(press_label(topics, tr(locale, "✅ Is this right? Check it"))))[-1]
+    asked = []
+    for _step in range(len(QUESTIONS) + 1):
+        answers = [d for label, d in reply.buttons if d and label == tr(locale, "✅ Yes")]
+        if not answers:
+            break
+        so_far = callbacks.decode(answers[0]).arg(0)[1:-1]  # "s" + answers + this answer
+        question = next_question(so_far)
+        assert question is not None
+        asked.append(question)
+        reply = (await chat.press(press_label(reply, tr(locale, WRONG_LABEL[_WRONG[question]]))))[
+            -1
+        ]
+    text = reply.text.replace("\u2068", "").replace("\u2069", "")
+    assert asked[-1] == "violence" and len(asked) >= 7, asked
+    assert tr(locale, "<b>What looks wrong:</b>") in text
+    for point, rule in check.points.items():
+        if point in asked and not (point == "contract" and rule.kind != "required"):
+            assert rule.source in text, (point, rule.source)
+    emergency = check.contacts_for("emergency")
+    body = text.split("\n\n", 1)[1]
+    assert body.startswith(
+        tr(locale, "🆘 <b>Your safety comes first.</b> Nobody may hit, threaten or harass you.")
+    )
+    for contact in emergency:
+        assert contact.phone in text
+    # The answers were not stored: she did not tap Save.
+    assert await harness.db.fetchall("SELECT * FROM rights_checks") == []

@@ -156,7 +156,7 @@ def _rights(locale: str, library: Library) -> Iterator[Screen]:
     for jurisdiction in JURISDICTIONS:
         found = library.topics_for(jurisdiction, locale)
         yield f"topics {jurisdiction}", rows_of(rights.topics_markup(found))
-        yield f"search {jurisdiction}", rows_of(rights.search_markup(found[:3]))
+        yield f"search {jurisdiction}", rows_of(rights.search_markup(found[0], found[1:3]))
         for item in found:
             for page in range(len(item.topic.pages)):
                 name = f"topic {jurisdiction}/{item.topic.topic}"
@@ -167,6 +167,24 @@ def _rights(locale: str, library: Library) -> Iterator[Screen]:
                 )
 
 
+def _cases_and_discreet() -> Iterator[Screen]:
+    from bot.domain.cases import CLOSED, NEW, OPEN, Case
+    from bot.handlers import cases, discreet
+
+    for current, earlier in ((None, False), (12, False), (None, True)):
+        yield "ask intro", cases.intro_rows(current, earlier)
+    for attach in (False, True):
+        yield "ask confirm", cases.confirm_rows(attach)
+    for status in (NEW, OPEN, CLOSED):
+        case = Case(12, 1, status, 7, False, "es", "ES", None, NOW, NOW)
+        yield "her case", cases.her_case_rows(case)
+        yield "case (helper)", cases.case_rows(case, 7, files=True)
+    counts = {"new": 12, "mine": 3, "waiting": 5, "closed": 120, "urgent": 2}
+    for on in (False, True):
+        yield "cases home", cases.queues_rows(counts, on)
+        yield "discreet", discreet.discreet_rows(on)
+
+
 def screens(locale: str, library: Library) -> list[Screen]:
     """Every screen of the main menu, the pickers and rights, rendered in `locale`."""
     with i18n.using(locale):
@@ -174,6 +192,7 @@ def screens(locale: str, library: Library) -> list[Screen]:
             ("main menu", rows_of(menu.main_menu_markup())),
             *_pickers(locale),
             *_rights(locale, library),
+            *_cases_and_discreet(),
         ]
 
 

@@ -84,3 +84,38 @@ def test_a_question_opens_the_page_that_answers_it(question: str, locale: str, a
     assert answer in found[0].topic.pages[found[0].page] or any(
         answer in f.topic.pages[f.page] for f in found
     )
+
+
+def test_arabic_words_are_compared_without_the_glued_article() -> None:
+    from bot.domain.search import search_words
+
+    # "المساعدة" (the help) and "مساعدة" (help), "والأجر" (and the pay) and "أجر" (pay).
+    assert search_words("المساعدة والأجر للعاملة") == search_words("مساعدة أجر عاملة")
+    assert search_words("أنا") == search_words("انا")  # the hamza is folded away
+
+
+def test_people_s_words_bring_the_library_s_words() -> None:
+    from bot.domain.search import expand, parse_synonyms, search_words
+
+    synonyms = parse_synonyms(
+        '[[same]]\npeople = ["me echaron", "botar"]\nlibrary = ["despido"]\n'
+        '[[same]]\npeople = ["Paro"]\nlibrary = ["desempleo", "prestación"]\n',
+        "test.toml",
+    )
+    assert expand(search_words("Me echaron ayer"), synonyms) == ["despido"]
+    assert expand(search_words("me van a botar"), synonyms) == ["despido"]
+    assert expand(search_words("echaron me"), synonyms) == []  # a phrase, in its order
+    assert expand(search_words("y el PARO?"), synonyms) == ["desempleo", "prestacion"]
+
+
+def test_a_synonym_file_with_a_wrong_shape_is_refused() -> None:
+    from bot.domain.content import ContentError
+    from bot.domain.search import parse_synonyms
+
+    with pytest.raises(ContentError):
+        parse_synonyms('[[same]]\npeople = "echar"\nlibrary = ["despido"]\n', "x.toml")
+
+
+def test_every_library_word_of_the_search_vocabulary_is_in_the_library() -> None:
+    assert LIBRARY.synonym_problems() == []
+    assert LIBRARY.synonyms.keys() <= {"es", "en", "pt", "fr", "tl", "sw", "ar"}

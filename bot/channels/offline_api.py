@@ -362,6 +362,21 @@ def decode_params(raw: dict[str, str]) -> JSON:
     return params
 
 
+def bot_api_call(
+    request_data: RequestData | None,
+) -> tuple[dict[str, Any], dict[str, tuple[str, bytes]]]:
+    """A Bot API call's parameters and uploaded files (name -> (file name, bytes)); an
+    uploaded file's parameter says `attach://<name>`, as the Bot API reads it."""
+    params = dict(request_data.parameters) if request_data else {}
+    files: dict[str, tuple[str, bytes]] = {}
+    if request_data is not None and request_data.contains_files:
+        for name, part in request_data.multipart_data.items():
+            filename, raw = part[0], part[1]
+            files[name] = (str(filename), raw if isinstance(raw, bytes) else raw.read())
+            params.setdefault(name, f"attach://{name}")
+    return params, files
+
+
 class OfflineRequest(BaseRequest):
     """A python-telegram-bot request backend that talks to an OfflineBotAPI, never the network."""
 
@@ -393,11 +408,6 @@ class OfflineRequest(BaseRequest):
             stored = self.api.files.get(path)
             return (200, stored) if stored is not None else (404, b"{}")
         api_method = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
-        files: dict[str, tuple[str, bytes]] = {}
-        if request_data is not None and request_data.contains_files:
-            for name, part in request_data.multipart_data.items():
-                filename, raw = part[0], part[1]
-                files[name] = (str(filename), raw if isinstance(raw, bytes) else raw.read())
+        params, files = bot_api_call(request_data)
         status, body = self.api.handle(api_method, params, files)
         return status, json.dumps(body).encode()

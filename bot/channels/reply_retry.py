@@ -31,6 +31,9 @@ def retry_seconds(error: RetryAfter) -> float:
 class ReplyRetry(BaseRateLimiter[int]):
     def __init__(self, max_retries: int = 3) -> None:
         self.max_retries = max_retries
+        # Told of every message the bot sends into a chat (chat id, message id): every Bot API
+        # call passes here, replies and the outbox alike. Discreet mode's "Clear this chat".
+        self.on_sent: Callable[[int, int], Coroutine[Any, Any, None]] | None = None
 
     async def initialize(self) -> None:
         pass
@@ -50,11 +53,24 @@ class ReplyRetry(BaseRateLimiter[int]):
         retries = self.max_retries if rate_limit_args is None else max(rate_limit_args, 0)
         for attempt in range(retries + 1):
             try:
-                return await callback(*args, **kwargs)
+                result = await callback(*args, **kwargs)
             except RetryAfter as error:
                 wait = retry_seconds(error)
                 if attempt == retries or wait > MAX_WAIT:
                     raise
                 log.info("%s hit the rate limit; retrying in %.1f s", endpoint, wait)
                 await asyncio.sleep(wait)
+                continue
+            if (
+                self.on_sent is not None
+                and endpoint.startswith("send")
+                and isinstance(result, dict)
+            ):
+                chat, message_id = result.get("chat"), result.get("message_id")
+                if isinstance(chat, dict) and isinstance(message_id, int):
+                    try:
+                        await self.on_sent(int(chat["id"]), message_id)
+                    except Exception:  # noting it must never lose the message itself
+                        log.exception("could not note a sent message for clear-chat")
+            return result
         raise AssertionError("unreachable")

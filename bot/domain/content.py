@@ -301,6 +301,10 @@ def sentences(text: str) -> list[int]:
     """The length in words of each sentence of a text. A line is a sentence too: lists and
     one-idea lines end without a full stop."""
     plain = _LINK_RE.sub(r"\1", text).replace("**", "")
+    # Vowel marks (Arabic harakat) are not letters to the regex: without them a word is one.
+    plain = "".join(
+        ch for ch in unicodedata.normalize("NFD", plain) if not unicodedata.combining(ch)
+    )
     lengths = []
     for part in _SENTENCE_END_RE.split(plain):
         words = len(_WORD_RE.findall(part))
@@ -368,3 +372,51 @@ def to_plain_segments(markdown: str) -> list[tuple[str, bool]]:
         stripped = _LINK_RE.sub(r"\1 (\2)", stripped)
         lines.append((stripped, bullet))
     return lines
+
+
+@dataclass(frozen=True)
+class Term:
+    """A legal term of a jurisdiction (content/<j>/terms.toml) and the topics that explain it
+    in plain words at its first appearance: `**CTS** (the money your employer deposits…)`."""
+
+    term: str
+    topics: tuple[str, ...]
+
+
+def parse_terms(text: str, path: str) -> list[Term]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(path, [f"not valid TOML: {exc}"]) from exc
+    found, problems = [], []
+    for number, entry in enumerate(data.get("terms", []), 1):
+        term, topics = entry.get("term"), entry.get("topics")
+        if not isinstance(term, str) or not term.strip():
+            problems.append(f"[[terms]] number {number}: `term` must be a word or phrase")
+        elif not isinstance(topics, list) or not all(t in TOPICS for t in topics):
+            problems.append(f"[[terms]] '{term}': `topics` must list topic ids")
+        else:
+            found.append(Term(term.strip(), tuple(topics)))
+    if problems:
+        raise ContentError(path, problems)
+    return found
+
+
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def explained_at_first_use(body: str, term: str) -> bool:
+    """The term's first appearance is followed at once by a bracket that explains it (after
+    the `**` that may close its bold): "**base reguladora** (el promedio…)"."""
+    text, wanted = _folded(body), _folded(term)
+    at = re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", text)
+    if at is None:
+        return False
+    rest = text[at.end() :].lstrip("*")
+    return rest.startswith(" (") and not is_citation(rest[1 : rest.find(")") + 1])
+
+
+def mentions(body: str, term: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(_folded(term))}(?!\w)", _folded(body)) is not None

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import functools
+import re
+import tomllib
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
+from bot.domain.content import ContentError
 from bot.domain.small_talk import SMALL_TALK_WORDS
 from bot.domain.text import fold, words
 
-__all__ = ["STOPWORDS", "allowed_typos", "fold", "terms"]
+__all__ = [
+    "STOPWORDS",
+    "Synonym",
+    "allowed_typos",
+    "fold",
+    "parse_synonyms",
+    "search_text",
+    "search_words",
+    "terms",
+]
 
 # Words too common to say anything about the topic (folded: no accents).
 STOPWORDS = frozenset(
@@ -20,15 +34,110 @@ STOPWORDS = frozenset(
             "nos o para pero por porque puede puedo que se si sin sobre su sus te tengo tiene tu "
             "un una uno y ya yo hace hacer quiero saber cuanto cuantos cuantas debo deben",  # es
             "the an and are as at be can do does for from have how i in is it me my of on or that "
-            "this to what when where which who why will with you your am was",  # en
+            "this to what when where which who why will with you your am was they them their "
+            "she he her his we our us im dont its there here then than also not get got has had "
+            "would should could must any some",  # en
             "o os as um uma do da dos das no na nos nas em eu meu minha voce com para por pode "
-            "posso",  # pt
-            "le les un une des du et est je mon ma mes pour dans pas ne sur avec qui quoi",  # fr
-            "ang ng sa mga ako ko ba na at ay si",  # tl
-            "ya na ni kwa wa la za je",  # sw
+            "posso ela ele elas eles isso isto esse essa ta tem tenho sou estou fui mim",  # pt
+            "le les un une des du et est je mon ma mes pour dans pas ne sur avec qui quoi il elle "
+            "ils elles ce ca cette au aux suis ai peux peut veut me moi",  # fr
+            "ang ng sa mga ako ko ba na at ay si siya niya kami kayo ito iyan po ho pero may "
+            "akong ka mo",  # tl
+            "ya na ni kwa wa la za je mimi wewe yeye sisi hii huyu",  # sw
+            "في من على عن ما هل لي انا هو هي واش شحال فين ديال",  # ar (folded: no hamza)
         )
     ).split()
 )
+
+# Arabic glues the article and some particles to the word: "والأجر", "بالعقد", "للعاملة". The
+# search compares words without them (on both sides), so "المساعدة" finds "مساعدة".
+_AR_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال")
+_AR_LETTERS = str.maketrans({"ة": "ه", "ى": "ي"})
+
+
+def _normal(word: str) -> str:
+    if word and "\u0600" <= word[0] <= "\u06ff":
+        word = word.translate(_AR_LETTERS)
+        for prefix in _AR_PREFIXES:
+            if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+                return word[len(prefix) :]
+    return word
+
+
+_TOKEN_RE = re.compile(r"\S+")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _token_words(token: str) -> tuple[str, ...]:
+    return tuple(_normal(w) for w in words(token))
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a text as the search compares them: folded (no case, no accents) and,
+    in Arabic, without the glued article. Folded per space-separated token, each once (the
+    library's few thousand distinct tokens are folded once, not on every page)."""
+    return [w for token in _TOKEN_RE.findall(text) for w in _token_words(token)]
+
+
+def search_text(text: str) -> str:
+    """A text as the search index stores it: its search words, space separated."""
+    return " ".join(search_words(text))
+
+
+@dataclass(frozen=True)
+class Synonym:
+    """Words people use (each a word or a short phrase) and words the library uses for the
+    same thing: "me echaron" -> "despido"."""
+
+    people: tuple[tuple[str, ...], ...]
+    library: tuple[str, ...]
+
+
+def parse_synonyms(text: str, path: str) -> list[Synonym]:
+    """content/search/<language>.toml: [[same]] tables with `people` and `library` lists."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(path, [f"not valid TOML: {exc}"]) from exc
+    problems: list[str] = []
+    found: list[Synonym] = []
+    for number, entry in enumerate(data.get("same", []), 1):
+        people, library = entry.get("people"), entry.get("library")
+        if not _strings(people) or not _strings(library):
+            problems.append(
+                f"[[same]] number {number}: `people` and `library` must be lists of words"
+            )
+            continue
+        found.append(
+            Synonym(
+                tuple(tuple(search_words(p)) for p in people if search_words(p)),
+                tuple(w for lib in library for w in search_words(lib)),
+            )
+        )
+    if problems:
+        raise ContentError(path, problems)
+    return found
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
+
+
+def expand(question: list[str], synonyms: Sequence[Synonym]) -> list[str]:
+    """The library's words for what the question says in people's words."""
+    return list(dict.fromkeys(w for group in synonym_groups(question, synonyms) for w in group))
+
+
+def synonym_groups(question: list[str], synonyms: Sequence[Synonym]) -> list[tuple[str, ...]]:
+    """For each synonym the question uses, the library's words for it (one group each)."""
+    groups = []
+    for synonym in synonyms:
+        for phrase in synonym.people:
+            n = len(phrase)
+            if any(tuple(question[i : i + n]) == phrase for i in range(len(question) - n + 1)):
+                groups.append(synonym.library)
+                break
+    return groups
 
 
 MAX_TERMS = 24  # distinct words of a question that are searched: a question has fewer
@@ -38,7 +147,9 @@ def terms(text: str) -> list[str]:
     """The words of a question worth searching for, each once, at most MAX_TERMS: a message
     that repeats a word 200 times costs what the question costs, not 200 searches."""
     found = dict.fromkeys(
-        w for w in words(text) if len(w) > 1 and w not in STOPWORDS and w not in SMALL_TALK_WORDS
+        w
+        for w in search_words(text)
+        if len(w) > 1 and w not in STOPWORDS and w not in SMALL_TALK_WORDS
     )
     return list(found)[:MAX_TERMS]
 

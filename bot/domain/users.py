@@ -15,6 +15,7 @@ class Role(StrEnum):
     ADMIN = "admin"
     ORGANISER = "organiser"
     ANALYST = "analyst"
+    HELPER = "helper"  # reads and answers workers' help requests (cases)
 
 
 @dataclass(frozen=True)
@@ -28,3 +29,4 @@ class User:
     records_consent: bool = False
     statistics_consent: bool = False
     quiet_hours: bool = True  # no reminders or announcements 21:00-07:00 her time
+    neutral_notifications: bool = False  # discreet mode: neutral lines and file names

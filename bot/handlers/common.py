@@ -83,6 +83,8 @@ async def load_user(update: Update, context: BotContext) -> None:
         await services.flows.end(tg_user.id)  # timed out: its half-typed data goes too
     if context.worker is not None:
         i18n.set_locale(context.worker.locale)
+        if update.message is not None:  # her message too can go with "Clear this chat"
+            await services.discreet.remember(tg_user.id, update.message.message_id)
     else:
         i18n.set_locale(i18n.negotiate(tg_user.language_code, services.settings.default_locale))
 

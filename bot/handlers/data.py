@@ -23,7 +23,12 @@ async def mydata_command(update: Update, context: BotContext) -> None:
     assert update.effective_chat is not None
     await context.bot.send_document(
         update.effective_chat.id,
-        InputFile(payload, filename="my-data.json"),
+        InputFile(
+            payload,
+            filename=context.services.discreet.file_name(
+                user.neutral_notifications, "my-data", "json"
+            ),
+        ),
         caption=_("This file has everything I store about you."),
     )
 
@@ -57,6 +62,7 @@ async def on_erase(update: Update, context: BotContext) -> None:
     if choice == "no":
         await show_menu(update, context, _("Nothing was deleted."))
         return
+    await context.services.cases.delete_all_of(update.effective_user.id)  # files on disk too
     await context.services.users.erase(update.effective_user.id)
     context.worker = None
     assert update.effective_chat is not None

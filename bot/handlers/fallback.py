@@ -6,9 +6,10 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
+from bot import callbacks
 from bot.context import BotContext
 from bot.domain.text import MAX_INPUT_CHARS, has_words
-from bot.handlers.common import answer_callback, send, start_again_markup
+from bot.handlers.common import answer_callback, inline, send, start_again_markup
 from bot.handlers.menu import main_menu_markup
 from bot.i18n import _
 
@@ -26,10 +27,15 @@ async def edited_message(update: Update, context: BotContext) -> None:
 
 
 async def unsupported_media(update: Update, context: BotContext) -> None:
+    """A sticker, video, location… with nothing waiting for it (voice notes, photos and
+    documents are offered to a helper by the cases feature)."""
     await send(
         update,
         context,
-        _("I can only read text messages and buttons here. Please write, or tap a button."),
+        _(
+            "I can't use this kind of message. You can write, send a voice note, a photo or a "
+            "document, or tap a button."
+        ),
         main_menu_markup(),
     )
 
@@ -82,9 +88,17 @@ async def free_text(update: Update, context: BotContext) -> None:
     elif not has_words(text):
         reply = _("Tap a button below, or write a question in words. Send /help for help.")
     else:
-        reply = _(
-            "Sorry, I did not understand. Tap a button below, or send /help to see what I can do."
+        # Her words did not match anything: a person may help where the bot cannot.
+        await send(
+            update,
+            context,
+            _(
+                "Sorry, I did not understand. Tap a button below, or send /help to see what I "
+                "can do. Or ask a person at your union:"
+            ),
+            inline([[(_("🙋 Ask a person"), callbacks.encode("ask", "intro"))]]),
         )
+        return
     await send(update, context, reply, main_menu_markup())
 
 

@@ -185,6 +185,27 @@ async def show_hours(update: Update, context: BotContext) -> None:
     await send(update, context, "\n".join(lines), inline(rows))
 
 
+async def record_summary(context: BotContext, worker: User) -> str | None:
+    """Her hours and pay since each household's start, as lines for a helper she chose to
+    share it with (the household nicknames are hers; no name of hers is in it)."""
+    service = _service(context)
+    if not worker.records_consent:
+        return None
+    lines = []
+    for total in await service.since_start(worker):
+        employer = total.employer
+        lines += [
+            f"🏠 {escape(employer.nickname)}",
+            _("Since {start}: {due} earned, {paid} paid").format(
+                start=fmt_date(agreement_of(employer).starts),
+                due=fmt_money(total.summary.due, employer.currency),
+                paid=fmt_money(total.summary.paid, employer.currency),
+            ),
+            balance_line(total.summary.balance, employer.currency),
+        ]
+    return "\n".join(lines) or None
+
+
 def balance_line(balance: Decimal, currency: str) -> str:
     text = balance_text(balance, currency)
     return f"<b>{text}</b>" if balance > 0 else text
@@ -1323,6 +1344,8 @@ async def _send_export(update: Update, context: BotContext, user: User, period: 
     service = _service(context)
     assert update.effective_chat is not None
     stem = f"{_('hours')}-{period.start.isoformat()}-{period.end.isoformat()}"
+    if user.neutral_notifications:  # discreet mode: nothing in the name says what it is
+        stem = f"document-{period.start:%Y-%m}"
     csv_bytes = await service.export_csv(user, period)
     pdf_bytes = await asyncio.to_thread(
         context.services.statements.build,

@@ -30,6 +30,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("rights", "📚", N_("Rights")),
     MenuItem("listen", "🎧", N_("Listen")),
     MenuItem("hours", "🕒", N_("Hours & pay")),
+    MenuItem("ask", "🙋", N_("Ask a person")),
     MenuItem("reminders", "⏰", N_("Reminders")),
     MenuItem("news", "📣", N_("Meetings & news")),
     MenuItem("help", "❓", N_("Help")),

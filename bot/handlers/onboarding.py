@@ -389,7 +389,10 @@ def privacy_text() -> str:
             _("🔒 <b>Your privacy</b>"),
             "",
             _("I keep only what I need to help you:"),
-            _("• your Telegram number (not your name or phone), your language and country;"),
+            _(
+                "• your chat account's number (on WhatsApp: your phone number, kept only to "
+                "answer you; never your name), your language and country;"
+            ),
             _("• the hours and payments you write down, only if you say yes below."),
             "",
             _("I never share your records with your employer."),
@@ -397,6 +400,12 @@ def privacy_text() -> str:
                 "Unions can see anonymous statistics only from people who say yes. "
                 "No one can find you in them."
             ),
+            "",
+            _(
+                "If someone else may look at your phone: Settings → 🕶 Discreet mode hides what "
+                "notifications say, and /clear deletes our recent messages."
+            ),
+            _("Your messages to a helper (🙋 Ask a person) are seen only by your union's helpers."),
             "",
             _("You can change these choices at any time with /privacy."),
             _("/mydata sends you a copy of your data. /delete erases all of it."),

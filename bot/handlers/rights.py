@@ -26,6 +26,7 @@ from bot.handlers.common import (
     nav_row,
     send,
 )
+from bot.handlers.discreet import hide_button
 from bot.i18n import _
 from bot.services.content import Found, Library
 
@@ -116,7 +117,9 @@ def topic_markup(found: Found, page: int, library: Library, locale: str) -> list
     """Sources and related topics, then [Back] [Topics] [Next] in the same places on every
     page: the rows above the navigation are the same on each page of a topic."""
     topic = found.topic
-    rows: list[list[Button]] = [[(_("📜 Sources"), callbacks.encode("sources", topic.topic, page))]]
+    rows: list[list[Button]] = [
+        [(_("📜 Sources"), callbacks.encode("sources", topic.topic, page)), hide_button()]
+    ]
     related = [r for r in topic.related if r != "help"][:3]
     if topic.topic != "help":
         related.append("help")
@@ -124,19 +127,21 @@ def topic_markup(found: Found, page: int, library: Library, locale: str) -> list
         related_found = library.get(topic.jurisdiction, related_id, locale)
         if related_found is not None:
             rows.append([_topic_button(related_found)])
-    last = len(topic.pages) - 1
-    rows.append(
-        nav_row(
-            callbacks.encode("topic", topic.topic, page - 1)
-            if page > 0
-            else Inert(callbacks.encode("topic", topic.topic, page, FIRST_PAGE)),
-            _topics_button(),
-            callbacks.encode("topic", topic.topic, page + 1)
-            if page < last
-            else Inert(callbacks.encode("topic", topic.topic, page, LAST_PAGE)),
-        )
-    )
+    rows.append(_topic_nav(topic, page))
     return rows
+
+
+def _topic_nav(topic: Topic, page: int) -> list[Button]:
+    last = len(topic.pages) - 1
+    return nav_row(
+        callbacks.encode("topic", topic.topic, page - 1)
+        if page > 0
+        else Inert(callbacks.encode("topic", topic.topic, page, FIRST_PAGE)),
+        _topics_button(),
+        callbacks.encode("topic", topic.topic, page + 1)
+        if page < last
+        else Inert(callbacks.encode("topic", topic.topic, page, LAST_PAGE)),
+    )
 
 
 def _valid_topic(data: callbacks.Callback) -> str:
@@ -220,25 +225,48 @@ async def on_topics(update: Update, context: BotContext) -> None:
 
 
 async def answer_question(update: Update, context: BotContext, text: str) -> bool:
-    """Free text: the most relevant topics for the worker's country and language."""
+    """Free text: the page that answers it, for the worker's country and language, with the
+    way to the whole topic and to the next best topics."""
     user = context.worker
     if user is None:
         return False
-    hits = context.services.library.search(text, _jurisdiction(user), user.locale)
+    library = context.services.library
+    hits = library.search(text, _jurisdiction(user), user.locale)
     if not hits:
         return False
+    best = hits[0]
+    help_found = library.get(best.topic.jurisdiction, "help", user.locale)
+    parts = [_("🔎 This may answer your question:")]
+    if best.fallback and best.page > 0:  # page 0 carries the note itself
+        parts.append(_fallback_note(best))
+    parts.append(render_page(best, best.page, help_found.topic.title if help_found else None))
     await send(
         update,
         context,
-        _("📚 I found these topics about your question. Tap one to read it:"),
-        inline(search_markup(hits)),
+        "\n\n".join(parts),
+        inline(search_markup(best, hits[1:])),
     )
+    if user.statistics_consent:
+        await context.services.stats.record_use(user.user_id, "topic", best.topic.topic)
     return True
 
 
-def search_markup(hits: list[Found]) -> list[list[Button]]:
-    """The topics that answer her question, and the way to all of them."""
-    return [[_topic_button(f)] for f in hits] + [[(_("📚 All topics"), callbacks.encode("topics"))]]
+def search_markup(best: Found, others: list[Found]) -> list[list[Button]]:
+    """Under the answer: its whole topic (when the answer is not its first page), the next
+    best topics, each on the page that answers, then the topic's own navigation."""
+    rows: list[list[Button]] = []
+    if best.page > 0:
+        rows.append(
+            [
+                (
+                    _("📖 Read all of “{topic}”").format(topic=best.topic.title),
+                    callbacks.encode("topic", best.topic.topic, 0),
+                )
+            ]
+        )
+    rows += [[_topic_button(f)] for f in others]
+    rows.append(_topic_nav(best.topic, best.page))
+    return rows
 
 
 async def handbook_command(update: Update, context: BotContext) -> None:
@@ -257,7 +285,14 @@ async def handbook_command(update: Update, context: BotContext) -> None:
         )
     await context.bot.send_document(
         update.effective_chat.id,
-        InputFile(path.read_bytes(), filename=f"{_('rights-handbook')}-{_jurisdiction(user)}.pdf"),
+        InputFile(
+            path.read_bytes(),
+            filename=context.services.discreet.file_name(
+                user.neutral_notifications,
+                f"{_('rights-handbook')}-{_jurisdiction(user)}",
+                "pdf",
+            ),
+        ),
         caption=_("📕 Your rights handbook. You can print it or show it on your phone."),
     )
 

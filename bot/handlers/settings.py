@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot import callbacks
 from bot.context import BotContext
-from bot.handlers import data, onboarding
+from bot.handlers import data, discreet, onboarding
 from bot.handlers.common import answer_callback, current_user, inline, send
 from bot.i18n import _
 
@@ -14,6 +14,8 @@ _ACTIONS = {
     "language": onboarding.language_command,
     "country": onboarding.country_command,
     "privacy": onboarding.privacy_command,
+    "discreet": discreet.show_discreet,
+    "clear": discreet.clear_command,
     "mydata": data.mydata_command,
     "delete": data.delete_command,
 }
@@ -30,6 +32,8 @@ async def show_settings(update: Update, context: BotContext) -> None:
                 [(_("🌐 Language"), callbacks.encode("settings", "language"))],
                 [(_("🗺 Country"), callbacks.encode("settings", "country"))],
                 [(_("🔒 Privacy"), callbacks.encode("settings", "privacy"))],
+                [(_("🕶 Discreet mode"), callbacks.encode("settings", "discreet"))],
+                [(_("🧹 Clear this chat"), callbacks.encode("settings", "clear"))],
                 [(_("📄 My data"), callbacks.encode("settings", "mydata"))],
                 [(_("🗑 Delete my data"), callbacks.encode("settings", "delete"))],
             ]

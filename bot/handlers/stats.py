@@ -173,7 +173,7 @@ def chart_text(report: Report) -> ChartText:
         hours_axis=_("hours per week"),
         period_axis=_("period"),
         shares_title=_("Latest period, share of workers"),
-        shares_axis=_("% of workers"),
+        shares_axis=_("Workers (%)"),
         unpaid=_("owed unpaid pay"),
         below_minimum=_("paid below the minimum wage"),
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from bot.domain.cases import UrgentSigns, parse_urgent
 from bot.domain.content import (
     JURISDICTIONS,
     LANGUAGES,
@@ -19,8 +20,12 @@ from bot.domain.content import (
     TOPICS,
     WIDE_LANGUAGES,
     ContentError,
+    Term,
     Topic,
+    explained_at_first_use,
+    mentions,
     paginate,
+    parse_terms,
     parse_topic,
     sentences,
     shown_text,
@@ -28,7 +33,7 @@ from bot.domain.content import (
 )
 from bot.domain.rights_check import CheckRules, parse_check
 from bot.domain.rules import RuleBook, parse_rules
-from bot.domain.search import best_page
+from bot.domain.search import Synonym, parse_synonyms, search_words
 from bot.domain.text import TELEGRAM_TEXT_LIMIT
 from bot.storage.search_index import Document, SearchIndex
 
@@ -56,30 +61,55 @@ class Library:
         rules: dict[str, RuleBook],
         problems: list[str],
         checks: dict[str, CheckRules] | None = None,
+        synonyms: dict[str, list[Synonym]] | None = None,
+        terms: dict[str, list[Term]] | None = None,
+        urgent: dict[str, UrgentSigns] | None = None,
     ) -> None:
         self.topics = {(t.jurisdiction, t.topic, t.language): t for t in topics}
         self.rules = rules
         self.checks = checks or {}  # the rights check's rules, per jurisdiction
         self.load_problems = problems
         self._index = SearchIndex(
-            Document(
-                t.jurisdiction,
-                t.topic,
-                t.language,
-                t.title,
-                t.summary,
-                " ".join(t.keywords),
-                t.body,
-            )
-            for t in topics
+            (
+                Document(
+                    t.jurisdiction,
+                    t.topic,
+                    t.language,
+                    number,
+                    t.title,
+                    t.summary,
+                    " | ".join(t.keywords),
+                    page,
+                )
+                for t in topics
+                for number, page in enumerate(t.pages)
+            ),
+            synonyms,
         )
+        self.synonyms = synonyms or {}
+        self.terms = terms or {}  # legal terms explained in plain words, per jurisdiction
+        self.urgent = urgent or {}  # signs of danger, per language (content/urgent/)
 
     @classmethod
     def load(cls, root: Path = CONTENT_DIR) -> Library:
-        """Read every topic and rules file; files with problems are skipped and reported."""
+        """Read every topic and rules file; files with problems are skipped and reported.
+
+        The library is read-only once built, so a process that builds the bot again (a test,
+        a second channel) reuses it while no file under `root` has changed."""
+        key = _fingerprint(root)
+        cached = _LOADED.get(root)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        library = cls._read(root)
+        _LOADED[root] = (key, library)
+        return library
+
+    @classmethod
+    def _read(cls, root: Path) -> Library:
         topics: list[Topic] = []
         rules: dict[str, RuleBook] = {}
         checks: dict[str, CheckRules] = {}
+        terms: dict[str, list[Term]] = {}
         problems: list[str] = []
         for jurisdiction in JURISDICTIONS:
             folder = root / jurisdiction
@@ -91,6 +121,9 @@ class Library:
             check = _parsed(folder / "check.toml", parse_check, problems)
             if check is not None:
                 checks[jurisdiction] = check
+            explained = _parsed(folder / "terms.toml", parse_terms, problems)
+            if explained is not None:
+                terms[jurisdiction] = explained
             for path in sorted(folder.glob("*.md")):
                 match = _TOPIC_FILE_RE.match(path.name)
                 if match is None:
@@ -105,9 +138,29 @@ class Library:
                     problems.append(f"{_rel(path)}: {mismatch}")
                     continue
                 topics.append(topic)
+        synonyms: dict[str, list[Synonym]] = {}
+        for language in LANGUAGES:
+            found = _parsed(root / "search" / f"{language}.toml", parse_synonyms, problems)
+            if found is not None:
+                synonyms[language] = found
+        urgent: dict[str, UrgentSigns] = {}
+        for language in LANGUAGES:
+            signs = _parsed(root / "urgent" / f"{language}.toml", parse_urgent, problems)
+            if signs is not None:
+                urgent[language] = signs
         if problems:
             log.warning("content: %d problems; run `dwbot content check`", len(problems))
-        return cls(topics, rules, problems, checks)
+        return cls(topics, rules, problems, checks, synonyms, terms, urgent)
+
+    def urgent_sign(self, text: str, locale: str) -> str | None:
+        """The sign of danger her message shows (violence, threats, locked in, passport
+        taken, not paid), read in her language, then Spanish and English (which many write
+        in besides their own); None when it shows none."""
+        for language in dict.fromkeys((locale, "es", "en")):
+            signs = self.urgent.get(language)
+            if signs is not None and (sign := signs.match(text)) is not None:
+                return sign
+        return None
 
     def languages_for(self, jurisdiction: str, locale: str) -> tuple[str, ...]:
         """The user's language first, then the best fallbacks for this jurisdiction."""
@@ -128,10 +181,13 @@ class Library:
         hits = self._index.search(
             question, jurisdiction, self.languages_for(jurisdiction, locale), limit
         )
-        found = [self.topics[(jurisdiction, topic, language)] for topic, language in hits]
         return [
-            Found(t, fallback=t.language != locale, page=best_page(question, t.pages))
-            for t in found
+            Found(
+                self.topics[(jurisdiction, hit.topic, hit.language)],
+                fallback=hit.language != locale,
+                page=hit.page,
+            )
+            for hit in hits
         ]
 
     def fingerprint(self, jurisdiction: str, locale: str) -> str:
@@ -170,6 +226,11 @@ class Library:
                 if len(page) + _SCREEN_OVERHEAD > TELEGRAM_TEXT_LIMIT:
                     problems.append(f"{entry.path}: screen {number} is too long for Telegram")
         problems += self.translation_problems()
+        problems += self.term_problems()
+        problems += self.synonym_problems()
+        for language in LANGUAGES:
+            if language not in self.urgent:
+                problems.append(f"content/urgent/{language}.toml is missing")
         for jurisdiction, rules in self.rules.items():
             if rules.jurisdiction != jurisdiction:
                 problems.append(f"content/{jurisdiction}/rules.toml names '{rules.jurisdiction}'")
@@ -186,6 +247,52 @@ class Library:
                 continue
             for problem in translation_problems(source.body, entry.body):
                 problems.append(f"{entry.path}: {problem} ({source.path})")
+        return problems
+
+    def term_problems(self) -> list[str]:
+        """Each term of terms.toml is explained at its first appearance in the source text
+        of each topic listed, and its translations keep the Spanish term."""
+        problems = []
+        for jurisdiction, terms in sorted(self.terms.items()):
+            primary = PRIMARY_LANGUAGE[jurisdiction]
+            for term in terms:
+                for topic in term.topics:
+                    source = self.topics.get((jurisdiction, topic, primary))
+                    if source is None:
+                        continue
+                    if not explained_at_first_use(source.body, term.term):
+                        problems.append(
+                            f"{source.path}: '{term.term}' is not explained in brackets at its"
+                            f" first appearance (content/{jurisdiction}/terms.toml)"
+                        )
+                    if primary != "es":
+                        continue  # the ILO's translations need not keep the English word
+                    for language in LANGUAGES:
+                        entry = self.topics.get((jurisdiction, topic, language))
+                        if entry is not None and not mentions(entry.body, term.term):
+                            problems.append(
+                                f"{entry.path}: keeps no '{term.term}' (the Spanish term, in"
+                                " brackets at its first use)"
+                            )
+        return problems
+
+    def synonym_problems(self) -> list[str]:
+        """Every library word of content/search/<language>.toml occurs in that language's
+        topics: a word nobody wrote finds nothing."""
+        problems = []
+        for language, synonyms in sorted(self.synonyms.items()):
+            present = {
+                w
+                for (_j, _t, lang), t in self.topics.items()
+                if lang == language
+                for w in search_words(" ".join((t.title, t.summary, " ".join(t.keywords), t.body)))
+            }
+            for synonym in synonyms:
+                for word in synonym.library:
+                    if word not in present:
+                        problems.append(
+                            f"content/search/{language}.toml: '{word}' is in no {language} topic"
+                        )
         return problems
 
     def expiring(self, today: dt.date) -> list[str]:
@@ -234,6 +341,19 @@ def _readability(bodies: list[str]) -> Readability:
         return sum(1 for x in xs if x > 20) / len(xs) if xs else 0.0
 
     return Readability(len(bodies), mean(written), mean(shown), long(written), long(shown))
+
+
+_LOADED: dict[Path, tuple[tuple[tuple[str, int, int], ...], Library]] = {}
+
+
+def _fingerprint(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """Every content file's name, size and modification time."""
+    found = []
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".md", ".toml") and path.is_file():
+            stat = path.stat()
+            found.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
 
 
 def _parsed(path: Path, parse: Callable[[str, str], T], problems: list[str]) -> T | None:

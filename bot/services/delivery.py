@@ -54,6 +54,7 @@ class Transient(Exception):
 
 
 Sender = Callable[[str, dict[str, Any]], Awaitable[int | None]]
+Prepare = Callable[[QueuedMessage], Awaitable[tuple[str, dict[str, Any]]]]
 BatchListener = Callable[[int], Awaitable[None]]
 BlockedListener = Callable[[int], Awaitable[None]]
 
@@ -142,9 +143,11 @@ class DeliveryEngine:
         max_in_flight: int = 16,
         max_attempts: int = 8,
         pacer: Pacer | None = None,
+        prepare: Prepare | None = None,
     ) -> None:
         self.store = store
         self.sender = sender
+        self.prepare = prepare  # the last look at a message before it goes (discreet mode)
         self.clock = clock
         self.bucket: Pacer = pacer or SlidingWindow(rate)
         self.per_chat_interval = per_chat_interval
@@ -242,7 +245,12 @@ class DeliveryEngine:
         now = self.clock.now()
         try:
             try:
-                telegram_id = await self.sender(message.method, message.payload)
+                method, payload = (
+                    await self.prepare(message)
+                    if self.prepare is not None
+                    else (message.method, message.payload)
+                )
+                telegram_id = await self.sender(method, payload)
             finally:
                 self.bucket.done(slot)
         except RateLimited as limited:

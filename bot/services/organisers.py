@@ -77,8 +77,8 @@ class RoleService:
 
     async def invite(self, admin_id: int, role: str) -> str:
         await self.require(admin_id)  # admins only
-        if role not in (Role.ORGANISER, Role.ANALYST):
-            raise UserFacingError(N_("Write /invite organiser or /invite analyst."))
+        if role not in (Role.ORGANISER, Role.ANALYST, Role.HELPER):
+            raise UserFacingError(N_("Write /invite organiser, /invite analyst or /invite helper."))
         code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
         now = self.clock.now()
         await self.store.create_invite(

@@ -37,6 +37,10 @@ class Kind:
 
 KINDS: dict[str, Kind] = {
     "report": Kind(LANE_REPLY, "never", dt.timedelta(days=1)),
+    # Help requests: her answer goes at once (she asked); helpers are not woken at night.
+    "case_answer": Kind(LANE_REPLY, "never", dt.timedelta(days=7)),
+    "case_new": Kind(LANE_NOTICE, "later", dt.timedelta(days=7)),
+    "case_summary": Kind(LANE_NOTICE, "later", dt.timedelta(days=1)),
     "reminder": Kind(LANE_REMINDER, "later", dt.timedelta(hours=18)),
     "meeting_reminder": Kind(LANE_REMINDER, "earlier", None),  # until the meeting starts
     "meeting": Kind(LANE_NOTICE, "later", None),  # until the meeting starts

@@ -540,7 +540,7 @@ class ChartText:
     hours_axis: str = "hours per week"
     period_axis: str = "period"
     shares_title: str = "Latest period, share of workers"
-    shares_axis: str = "% of workers"
+    shares_axis: str = "Workers (%)"
     unpaid: str = "owed unpaid pay"
     below_minimum: str = "paid below the minimum wage"
 

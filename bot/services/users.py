@@ -76,6 +76,11 @@ class UserService:
         await self.store.set_consent(user_id, kind.value, granted, self._now())
         return await self._require(user_id)
 
+    async def set_neutral(self, user_id: int, on: bool) -> User:
+        """Discreet mode: neutral notifications and file names."""
+        await self.store.update(user_id, self._now(), neutral_notifications=int(on))
+        return await self._require(user_id)
+
     async def set_quiet_hours(self, user_id: int, on: bool) -> User:
         await self.store.update(user_id, self._now(), quiet_hours=int(on))
         return await self._require(user_id)

@@ -81,6 +81,15 @@ class OutboxStore:
             if r[0] not in exclude
         ][:limit]
 
+    async def sent_to(self, message_id: int, user_id: int) -> QueuedMessage | None:
+        """A message already sent to `user_id` (for discreet mode's Read button)."""
+        r = await self.db.fetchone(
+            "SELECT id, user_id, kind, method, payload, attempts, batch_id FROM outbox"
+            " WHERE id = ? AND user_id = ? AND status = 'sent'",
+            (message_id, user_id),
+        )
+        return QueuedMessage(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6]) if r else None
+
     async def next_due_at(self) -> str | None:
         return await self.db.fetchval("SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
 

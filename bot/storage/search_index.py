@@ -1,6 +1,10 @@
 """The offline rights search: SQLite FTS5 in memory, diacritics folded, typo tolerant.
 
-Built once at start from the content library (a few hundred topics: milliseconds).
+Each page of a topic is a document, so a question finds the page that answers it, not only
+the topic. Each jurisdiction and language has its own table: bm25 weighs a word by how rare
+it is among the pages she can be shown, so "empleada" (on every Spanish page for Spain) says
+little and "paro" says much. Built once at start from the content library (a few thousand
+pages: well under a second).
 """
 
 from __future__ import annotations
@@ -13,51 +17,106 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.domain.search import allowed_typos, terms
+from bot.domain.search import (
+    Synonym,
+    allowed_typos,
+    best_page,
+    expand,
+    search_text,
+    search_words,
+    terms,
+)
 
-# bm25 weights for the columns title, summary, keywords, body.
+# bm25 weights for the columns title, summary, keywords, body. The topic's title, summary and
+# keywords are on each of its pages; the page's own text tells its pages apart.
 _WEIGHTS = (8.0, 4.0, 6.0, 1.0)
+SYNONYM_WEIGHT = 0.4
+PHRASE_BONUS = -4.0  # per word of a topic's keyword phrase found as such in the question
+
+
+def _contains(said: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(said[i : i + n] == phrase for i in range(len(said) - n + 1))
 
 
 @dataclass(frozen=True)
 class Document:
+    """One page of a topic."""
+
     jurisdiction: str
     topic: str
     language: str
+    page: int
     title: str
     summary: str
     keywords: str
     body: str
 
 
+@dataclass(frozen=True)
+class Hit:
+    topic: str
+    language: str
+    page: int
+    rank: float  # bm25: lower is better
+
+
 class SearchIndex:
-    def __init__(self, documents: Iterable[Document]) -> None:
+    def __init__(
+        self,
+        documents: Iterable[Document],
+        synonyms: dict[str, list[Synonym]] | None = None,
+    ) -> None:
+        self._synonyms = synonyms or {}
         # check_same_thread=False: built at start, then only read, from the event loop thread.
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
-        self._db.execute(
-            "CREATE VIRTUAL TABLE docs USING fts5("
-            " title, summary, keywords, body,"
-            " jurisdiction UNINDEXED, topic UNINDEXED, language UNINDEXED,"
-            " tokenize = 'unicode61 remove_diacritics 2')"
-        )
-        self._db.executemany(
-            "INSERT INTO docs (title, summary, keywords, body, jurisdiction, topic, language)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (d.title, d.summary, d.keywords, d.body, d.jurisdiction, d.topic, d.language)
-                for d in documents
-            ],
-        )
-        self._db.execute("CREATE VIRTUAL TABLE vocab USING fts5vocab(docs, 'row')")
-        self._vocabulary = [row[0] for row in self._db.execute("SELECT term FROM vocab")]
-        self._expand = functools.lru_cache(maxsize=4096)(self._expand_uncached)
+        self._tables: dict[tuple[str, str], str] = {}
+        rows: dict[str, list[tuple[object, ...]]] = {}
+        self._pages: dict[str, dict[str, list[str]]] = {}  # table -> topic -> search text
+        # table -> topic -> its keywords of two words or more ("me botaron", "dia libre")
+        self._phrases: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = {}
+        for d in documents:
+            table = self._tables.setdefault(
+                (d.jurisdiction, d.language), f"docs{len(self._tables)}"
+            )
+            title, summary, keywords, body = (
+                search_text(d.title),
+                search_text(d.summary),
+                search_text(d.keywords),
+                search_text(d.body),
+            )
+            rows.setdefault(table, []).append((title, summary, keywords, body, d.topic, d.page))
+            if d.page == 0:
+                self._phrases.setdefault(table, {})[d.topic] = tuple(
+                    tuple(search_words(k))
+                    for k in d.keywords.split("|")
+                    if len(search_words(k)) > 1
+                )
+            self._pages.setdefault(table, {}).setdefault(d.topic, []).append(body)
+        self._vocabulary: dict[str, list[str]] = {}
+        for table, values in rows.items():
+            self._db.execute(
+                f"CREATE VIRTUAL TABLE {table} USING fts5("
+                " title, summary, keywords, body, topic UNINDEXED, page UNINDEXED,"
+                " tokenize = 'unicode61 remove_diacritics 2')"
+            )
+            self._db.executemany(
+                f"INSERT INTO {table} (title, summary, keywords, body, topic, page)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                values,
+            )
+            self._db.execute(f"CREATE VIRTUAL TABLE {table}_vocab USING fts5vocab({table}, 'row')")
+            self._vocabulary[table] = [
+                row[0] for row in self._db.execute(f"SELECT term FROM {table}_vocab")
+            ]
+        self._expand = functools.lru_cache(maxsize=8192)(self._expand_uncached)
 
-    def _expand_uncached(self, word: str) -> tuple[str, ...]:
-        """The word, its prefix form, and indexed words within a small edit distance
+    def _expand_uncached(self, table: str, word: str) -> tuple[str, ...]:
+        """The word, its prefix form, and words of this table within a small edit distance
         (optimal string alignment: a swap of two letters is one typo), closest first."""
         limit = allowed_typos(word)
         found = process.extract(
-            word, self._vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=None
+            word, self._vocabulary[table], scorer=OSA.distance, score_cutoff=limit, limit=None
         )
         close = [term for term, _distance, _index in sorted(found, key=lambda f: (f[1], f[2]))]
         close = [term for term in close if term != word]
@@ -66,25 +125,71 @@ class SearchIndex:
 
     def search(
         self, question: str, jurisdiction: str, languages: tuple[str, ...], limit: int = 3
-    ) -> list[tuple[str, str]]:
-        """Best (topic, language) pairs for the question, best first."""
+    ) -> list[Hit]:
+        """The best page of each of the best topics, best first, in the first of `languages`
+        that finds anything (her own language, then the fallbacks)."""
         words = terms(question)
         if not words:
             return []
-        match = " OR ".join(form for word in words for form in self._expand(word))
-        placeholders = ",".join("?" * len(languages))
-        rows = self._db.execute(
-            f"SELECT topic, language, bm25(docs, {', '.join(map(str, _WEIGHTS))}) AS rank"
-            f" FROM docs WHERE docs MATCH ? AND jurisdiction = ? AND language IN ({placeholders})"
-            " ORDER BY rank",
-            (match, jurisdiction, *languages),
-        ).fetchall()
-        # One result per topic, in the first language that has it.
-        preference = {lang: i for i, lang in enumerate(languages)}
-        best: dict[str, tuple[float, int, str]] = {}
-        for topic, language, rank in rows:
-            key = (rank, preference[language], language)
-            if topic not in best or (key[1], key[0]) < (best[topic][1], best[topic][0]):
-                best[topic] = key
-        ordered = sorted(best.items(), key=lambda item: item[1][0])
-        return [(topic, lang) for topic, (_rank, _pref, lang) in ordered[:limit]]
+        said = search_words(question)
+        for language in languages:
+            table = self._tables.get((jurisdiction, language))
+            if table is None:
+                continue
+            extra = [
+                w
+                for lang in dict.fromkeys((languages[0], language))
+                for w in expand(said, self._synonyms.get(lang, []))
+            ]
+            extra = [w for w in dict.fromkeys(extra) if w not in words]
+            hits = self._search(table, words, extra, said, language, limit)
+            if hits:
+                return hits
+        return []
+
+    def _search(
+        self,
+        table: str,
+        words: list[str],
+        extra: list[str],
+        said_words: list[str],
+        language: str,
+        limit: int,
+    ) -> list[Hit]:
+        """Topics ranked by their best page: bm25 over the page with its topic's title,
+        summary and keywords, for her own words, plus SYNONYM_WEIGHT times that for the
+        library's words her words stand for (a synonym says what she means, less surely than
+        her own words). Each opens on the page that holds the most of her words, or their
+        families (`best_page`)."""
+        scores: dict[tuple[str, int], float] = {}
+        for group, weight in ((words, 1.0), (extra, SYNONYM_WEIGHT)):
+            if not group:
+                continue
+            for topic, page, rank in self._rank(table, group):
+                scores[(topic, page)] = scores.get((topic, page), 0.0) + weight * rank
+        said = tuple(said_words)
+        for topic, phrases in self._phrases.get(table, {}).items():
+            longest = max((len(p) for p in phrases if _contains(said, p)), default=0)
+            if longest:  # a topic's own phrase, word for word: the surest sign there is
+                for key in scores:
+                    if key[0] == topic:
+                        scores[key] += PHRASE_BONUS * longest
+        ranked: dict[str, float] = {}
+        for (topic, _page), score in sorted(scores.items(), key=lambda item: item[1]):
+            ranked.setdefault(topic, score)
+        question = " ".join(words + extra)
+        return [
+            Hit(topic, language, best_page(question, self._pages[table][topic]), rank)
+            for topic, rank in list(ranked.items())[:limit]
+        ]
+
+    def _rank(self, table: str, words: list[str]) -> list[tuple[str, int, float]]:
+        match = " OR ".join(form for word in words for form in self._expand(table, word))
+        weights = ", ".join(map(str, _WEIGHTS))
+        return [
+            (topic, int(page), rank)
+            for topic, page, rank in self._db.execute(
+                f"SELECT topic, page, bm25({table}, {weights}) FROM {table} WHERE {table} MATCH ?",
+                (match,),
+            )
+        ]

@@ -41,6 +41,7 @@ def _user(row: Row) -> User:
         records_consent=consents.get(Consent.RECORDS, False),
         statistics_consent=consents.get(Consent.STATISTICS, False),
         quiet_hours=bool(row["quiet_hours"]),
+        neutral_notifications=bool(row["neutral_notifications"]),
     )
 
 
@@ -65,7 +66,15 @@ class UserStore:
         )
 
     async def update(self, user_id: int, now: str, **fields: Any) -> None:
-        allowed = {"locale", "country", "timezone", "onboarded", "active", "quiet_hours"}
+        allowed = {
+            "locale",
+            "country",
+            "timezone",
+            "onboarded",
+            "active",
+            "quiet_hours",
+            "neutral_notifications",
+        }
         if not fields or not set(fields) <= allowed:
             raise ValueError(f"cannot update {sorted(set(fields) - allowed)}")
         assignments = ", ".join(f"{name} = ?" for name in fields)  # names from the allow-list
