@@ -1,0 +1,115 @@
+"""SQL for channel identities, WhatsApp's inbound queue and its uploaded media."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from bot.domain.clock import iso
+from bot.storage.database import Database
+
+FIRST_CHANNEL_USER_ID = 1 << 53  # beyond Telegram's ids (at most 52 significant bits)
+
+
+class ChannelStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def user_for(self, channel: str, external_id: str, now: dt.datetime) -> int:
+        """Her user id on this channel, made the first time she writes."""
+        async with self.db.transaction() as tx:
+            row = await tx.fetchone(
+                "SELECT user_id FROM channel_identities WHERE channel = ? AND external_id = ?",
+                (channel, external_id),
+            )
+            if row is not None:
+                return int(row[0])
+            top = await tx.fetchone("SELECT MAX(user_id) FROM channel_identities")
+            user_id = (
+                max(FIRST_CHANNEL_USER_ID, int(top[0] or 0) + 1) if top else FIRST_CHANNEL_USER_ID
+            )
+            await tx.execute(
+                "INSERT INTO channel_identities (channel, external_id, user_id, created_at)"
+                " VALUES (?, ?, ?, ?)",
+                (channel, external_id, user_id, iso(now)),
+            )
+            return user_id
+
+    async def address(self, channel: str, user_id: int) -> str | None:
+        return await self.db.fetchval(
+            "SELECT external_id FROM channel_identities WHERE channel = ? AND user_id = ?",
+            (channel, user_id),
+        )
+
+    async def receive_all(
+        self, channel: str, messages: list[tuple[str, str, Any]], now: dt.datetime
+    ) -> list[tuple[int, bool]]:
+        """Keep webhook messages (external id, message id, payload) in one transaction; for
+        each, her user id (made the first time she writes) and whether it is new."""
+        results = []
+        async with self.db.transaction() as tx:
+            for external_id, message_id, payload in messages:
+                row = await tx.fetchone(
+                    "SELECT user_id FROM channel_identities WHERE channel = ? AND external_id = ?",
+                    (channel, external_id),
+                )
+                if row is None:
+                    top = await tx.fetchone("SELECT MAX(user_id) FROM channel_identities")
+                    user_id = max(FIRST_CHANNEL_USER_ID, int((top[0] if top else 0) or 0) + 1)
+                    await tx.execute(
+                        "INSERT INTO channel_identities (channel, external_id, user_id, created_at)"
+                        " VALUES (?, ?, ?, ?)",
+                        (channel, external_id, user_id, iso(now)),
+                    )
+                else:
+                    user_id = int(row[0])
+                new = await tx.rowcount(
+                    "INSERT INTO whatsapp_inbound (message_id, user_id, payload, received_at)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    (message_id, user_id, json.dumps(payload, ensure_ascii=False), iso(now)),
+                )
+                results.append((user_id, bool(new)))
+        return results
+
+    # ---- inbound ---------------------------------------------------------------------------
+    async def receive(self, message_id: str, user_id: int, payload: Any, now: dt.datetime) -> bool:
+        """Keep a webhook message; False if it was received before (a redelivery)."""
+        async with self.db.transaction() as tx:
+            return bool(
+                await tx.rowcount(
+                    "INSERT INTO whatsapp_inbound (message_id, user_id, payload, received_at)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    (message_id, user_id, json.dumps(payload, ensure_ascii=False), iso(now)),
+                )
+            )
+
+    async def pending(self, limit: int = 100) -> list[tuple[str, int, Any]]:
+        rows = await self.db.fetchall(
+            "SELECT message_id, user_id, payload FROM whatsapp_inbound WHERE handled_at IS NULL"
+            " ORDER BY received_at, rowid LIMIT ?",
+            (limit,),
+        )
+        return [(r[0], int(r[1]), json.loads(r[2])) for r in rows]
+
+    async def handled(self, message_id: str, now: dt.datetime) -> None:
+        """Done: the text she sent is not kept (only the id, for deduplication)."""
+        await self.db.execute(
+            "UPDATE whatsapp_inbound SET handled_at = ?, payload = '{}' WHERE message_id = ?",
+            (iso(now), message_id),
+        )
+
+    # ---- media -----------------------------------------------------------------------------
+    async def media(self, sha256: str, fresh_since: dt.datetime) -> str | None:
+        return await self.db.fetchval(
+            "SELECT media_id FROM whatsapp_media WHERE sha256 = ? AND uploaded_at >= ?",
+            (sha256, iso(fresh_since)),
+        )
+
+    async def remember_media(self, sha256: str, media_id: str, now: dt.datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO whatsapp_media (sha256, media_id, uploaded_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (sha256) DO UPDATE SET media_id = excluded.media_id,"
+            " uploaded_at = excluded.uploaded_at",
+            (sha256, media_id, iso(now)),
+        )

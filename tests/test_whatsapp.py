@@ -1,0 +1,209 @@
+"""The same bot on WhatsApp: the real Application and handlers behind the WhatsApp bridge,
+against a fake Cloud API on 127.0.0.1, with webhooks over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot import callbacks, i18n
+from bot.channels.whatsapp.run import WhatsAppChannel
+from bot.config import Settings
+from bot.i18n import _
+from tests.conftest import FakeClock
+from tests.fake_whatsapp import FakeCloudAPI, Sent, serving
+
+SECRET, VERIFY = "app-secret-for-tests", "verify-me"
+MARIA, AMINA = "5215512345678", "212600000001"
+
+
+def tr(locale: str, message: str) -> str:
+    with i18n.using(locale):
+        return _(message)
+
+
+class WhatsAppHarness:
+    def __init__(self, fake: FakeCloudAPI, channel: WhatsAppChannel) -> None:
+        self.fake = fake
+        self.channel = channel
+
+    async def say(self, wa_id: str, text: str) -> list[Sent]:
+        return await self._send(wa_id, self.fake.text(wa_id, text))
+
+    async def tap(self, wa_id: str, title: str) -> list[Sent]:
+        """Tap the button or list row titled `title` of the last message she got with one."""
+        for sent in reversed(self.fake.to(wa_id)):
+            for label, choice_id in sent.choices:
+                if label in (title, "✅ " + title):  # the picker ticks her current choice
+                    return await self._send(wa_id, self.fake.press(wa_id, choice_id, sent.id))
+        raise AssertionError(f"no choice {title!r} in {[s.choices for s in self.fake.to(wa_id)]}")
+
+    async def _send(self, wa_id: str, payload: dict[str, object]) -> list[Sent]:
+        before = len(self.fake.to(wa_id))
+        answer = await self.fake.deliver(payload)
+        assert answer.status_code == 200
+        assert self.channel.inbox is not None
+        await self.channel.inbox.drain()
+        return self.fake.to(wa_id)[before:]
+
+    async def onboard(self, wa_id: str, language: str, country: str) -> list[Sent]:
+        locale = {"Español": "es", "العربية": "ar"}[language]
+        if not self.fake.to(wa_id):
+            await self.say(wa_id, "hola" if locale == "es" else "السلام عليكم")
+        await self.tap(wa_id, tr(locale, "▶️ Start"))
+        await self.tap(wa_id, language)
+        await self.tap(wa_id, country)
+        return await self.tap(wa_id, tr(locale, "Continue ➡️"))
+
+
+@pytest.fixture
+async def wa(tmp_path: Path) -> AsyncIterator[WhatsAppHarness]:
+    fake = FakeCloudAPI(app_secret=SECRET)
+    async with serving(fake.app()) as fake_port:
+        fake.port = fake_port
+        settings = Settings(
+            data_dir=tmp_path / "data",
+            whatsapp_token="test-token",
+            whatsapp_phone_id=fake.phone_id,
+            whatsapp_app_secret=SECRET,
+            whatsapp_verify_token=VERIFY,
+            whatsapp_api_base_url=f"http://127.0.0.1:{fake_port}",
+        )
+        channel = WhatsAppChannel(settings, clock=FakeClock(), start_background=False)
+        await channel.start()
+        try:
+            async with serving(channel.server()) as bot_port:
+                fake.bot_url = f"http://127.0.0.1:{bot_port}"
+                yield WhatsAppHarness(fake, channel)
+        finally:
+            await channel.stop()
+
+
+async def test_the_verification_handshake_and_health(wa: WhatsAppHarness) -> None:
+    async with httpx.AsyncClient(base_url=wa.fake.bot_url) as client:
+        ok = await client.get(
+            "/whatsapp",
+            params={"hub.mode": "subscribe", "hub.verify_token": VERIFY, "hub.challenge": "4711"},
+        )
+        assert (ok.status_code, ok.text) == (200, "4711")
+        wrong = await client.get(
+            "/whatsapp",
+            params={"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1"},
+        )
+        assert wrong.status_code == 403
+        assert (await client.get("/healthz")).json() == {"ok": True}
+
+
+async def test_a_webhook_with_a_bad_or_no_signature_is_refused_and_does_nothing(
+    wa: WhatsAppHarness,
+) -> None:
+    payload = wa.fake.text(MARIA, "hola")
+    assert (await wa.fake.deliver(payload, signature="sha256=" + "0" * 64)).status_code == 403
+    assert (await wa.fake.deliver(payload, signature=None)).status_code == 403
+    services = wa.channel.app.bot_data.services
+    assert services is not None
+    assert await services.db.fetchval("SELECT COUNT(*) FROM whatsapp_inbound") == 0
+    assert wa.fake.sent == []
+
+
+async def test_onboarding_in_spanish_then_a_rights_question_and_an_hours_entry(
+    wa: WhatsAppHarness,
+) -> None:
+    menu = await wa.onboard(MARIA, "Español", "🇲🇽 México")
+    assert tr("es", "Here is the main menu. Tap a button.") in menu[-1].text
+    titles = [title for title, _id in menu[-1].choices]
+    assert "📚 " + tr("es", "Rights") in titles and len(titles) == 8  # the menu, as a list
+    answer = await wa.say(MARIA, "cuantas horas puedo trabajar al dia")
+    assert "8 horas" in answer[-1].text and "*" in answer[-1].text  # bold as WhatsApp's *
+    topics = await wa.tap(MARIA, "📚 " + tr("es", "Rights"))
+    assert topics[-1].type == "interactive"
+    # Every message the bot sent passed the fake's rules (3 buttons of 20, lists of 10 of 24).
+    assert all(s.type in ("text", "interactive") for s in wa.fake.to(MARIA))
+
+
+async def test_onboarding_in_arabic(wa: WhatsAppHarness) -> None:
+    await wa.say(AMINA, "السلام عليكم")
+    first = wa.fake.to(AMINA)[0]
+    assert first.text == tr("ar", "👋 Hello! Tap Start to begin.")  # her language, guessed
+    menu = await wa.onboard(AMINA, "العربية", "🇪🇸 " + "إسبانيا")
+    assert tr("ar", "Here is the main menu. Tap a button.") in menu[-1].text
+
+
+async def test_a_webhook_delivered_twice_is_handled_once(wa: WhatsAppHarness) -> None:
+    payload = wa.fake.text(MARIA, "hola")
+    for _time in range(2):
+        assert (await wa.fake.deliver(payload)).status_code == 200
+    assert wa.channel.inbox is not None
+    await wa.channel.inbox.drain()
+    assert len(wa.fake.to(MARIA)) == 1
+
+
+async def test_delete_erases_her_whatsapp_number_too(wa: WhatsAppHarness) -> None:
+    await wa.onboard(MARIA, "Español", "🇲🇽 México")
+    services = wa.channel.app.bot_data.services
+    assert services is not None
+    assert await services.db.fetchval("SELECT COUNT(*) FROM channel_identities") == 1
+    await wa.say(MARIA, "/delete")
+    await wa.tap(MARIA, tr("es", "🗑 Yes, delete everything"))
+    assert await services.db.fetchval("SELECT COUNT(*) FROM channel_identities") == 0
+    assert await services.db.fetchval("SELECT COUNT(*) FROM users") == 0
+
+
+async def test_a_voice_note_reaches_a_helper_from_whatsapp(wa: WhatsAppHarness) -> None:
+    await wa.onboard(MARIA, "Español", "🇲🇽 México")
+    voice = b"OggS" + b"\x00" * 3000
+    offer = await wa._send(MARIA, wa.fake.voice(MARIA, voice))
+    assert (
+        tr("es", "Send {what} to a helper at your union?").format(what=tr("es", "your voice note"))
+        in offer[-1].text
+    )
+    await wa.tap(MARIA, tr("es", "✅ Send"))
+    services = wa.channel.app.bot_data.services
+    assert services is not None
+    case_id = await services.db.fetchval("SELECT id FROM cases")
+    stored = list((services.settings.data_dir / "cases" / str(case_id)).iterdir())
+    assert [p.read_bytes() for p in stored] == [voice]  # downloaded from the Cloud API
+
+
+def test_callback_data_fits_whatsapp_ids() -> None:
+    """Every callback the codec makes fits a reply button's id (256) and a list row's (200)."""
+    assert callbacks.MAX_BYTES <= 200
+
+
+async def test_an_episode_is_uploaded_once_and_sent_by_media_id_to_two_users(
+    wa: WhatsAppHarness,
+) -> None:
+    for wa_id in (MARIA, "5215500000002"):
+        await wa.onboard(wa_id, "Español", "🇲🇽 México")
+        listing = await wa.tap(wa_id, "🎧 " + tr("es", "Listen"))
+        first_title = listing[-1].choices[0][0]
+        await wa.tap(wa_id, first_title)
+    audio = [s for s in wa.fake.sent if s.type == "audio"]
+    assert len(audio) == 2
+    assert wa.fake.uploads == 1  # the second worker got it by its media id
+    assert audio[0].body["audio"]["id"] == audio[1].body["audio"]["id"]
+
+
+@pytest.mark.parametrize("locale", i18n.AVAILABLE_LOCALES)
+def test_every_label_fits_a_whatsapp_list_row(locale: str) -> None:
+    """On WhatsApp a screen's buttons become reply buttons (titles of 20 characters) or list
+    rows (24). The bot's own labels are written to fit a row in every language, so nothing
+    is cut; names from data (countries, topic titles) get the row's description for the
+    rest (bot/channels/whatsapp/convert.fit)."""
+    from bot.channels.whatsapp.convert import ROW_TITLE
+    from tests.test_screens import _library, _names, screens
+
+    names = _names(locale)
+    too_long = sorted(
+        {
+            text
+            for _screen, rows in screens(locale, _library())
+            for row in rows
+            for text, _data in row
+            if len(text) > ROW_TITLE and not text.endswith(names)
+        }
+    )
+    assert too_long == []
