@@ -300,3 +300,23 @@ async def test_a_helpers_cancel_or_another_case_ends_the_answer(harness: Harness
     assert (
         await harness.db.fetchval("SELECT COUNT(*) FROM case_messages WHERE author = 'helper'") == 0
     )
+
+
+async def test_a_voice_note_in_the_middle_of_a_task_is_told_what_the_task_waits_for(
+    harness: Harness,
+) -> None:
+    await harness.onboard(user_id=WORKER, country="ES")
+    chat = harness.chat(WORKER)
+    await chat.say("/hours")  # adding a household: it waits for its name
+    flow_before = await harness.db.fetchval(
+        "SELECT flow FROM conversation_state WHERE user_id = ?", (WORKER,)
+    )
+    replies = await chat.send_update(harness.api.media_update(WORKER, "voice", VOICE, "es"))
+    assert replies[-1].text == tr(
+        "es", "Please tap one of the buttons above, or send /cancel to stop."
+    )
+    flow_after = await harness.db.fetchval(
+        "SELECT flow FROM conversation_state WHERE user_id = ?", (WORKER,)
+    )
+    assert flow_before == flow_after and flow_before is not None  # the task goes on
+    assert await harness.db.fetchval("SELECT COUNT(*) FROM cases") == 0

@@ -218,6 +218,13 @@ async def media_outside_a_flow(update: Update, context: BotContext) -> bool:
     message = update.effective_message
     if user is None or message is None or not user.onboarded:
         return False
+    if context.flow is not None and context.flow.name != ASK:
+        # In the middle of a task that waits for text or a tap: say what it waits for, and
+        # keep it (a voice note is not lost: she can send it again after, to a helper).
+        await send(
+            update, context, _("Please tap one of the buttons above, or send /cancel to stop.")
+        )
+        return True
     held = _held(message)
     if held is None:
         return False
