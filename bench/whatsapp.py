@@ -121,7 +121,8 @@ def main() -> None:
         f" max {answered[-1]:.1f} ms"
     )
     print(
-        f"handled end to end   whatsapp {wa_rate:.0f} msg/s, telegram (baseline) {tg_rate:.0f} msg/s"
+        f"handled end to end   whatsapp {wa_rate:.0f} msg/s,"
+        f" telegram (baseline) {tg_rate:.0f} msg/s"
     )
 
 
