@@ -264,3 +264,26 @@ async def serving(app: Starlette) -> AsyncIterator[int]:
     finally:
         server.should_exit = True
         await task
+
+
+class ServerThread:
+    """Run an ASGI app on 127.0.0.1 in a thread with its own event loop (benchmarks: the fake
+    Cloud API does not take the bot's event loop)."""
+
+    def __init__(self, app: Starlette) -> None:
+        import threading
+
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=0, log_level="error", lifespan="off")
+        )
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> int:
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.01)
+        return int(self.server.servers[0].sockets[0].getsockname()[1])
+
+    def __exit__(self, *_exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
