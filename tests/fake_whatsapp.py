@@ -207,6 +207,34 @@ class FakeCloudAPI:
             ],
         }
 
+    def status(self, wa_id: str, wamid: str, status: str) -> dict[str, Any]:
+        """A status webhook: what became of a message the bot sent."""
+        return {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {
+                    "id": "WABA",
+                    "changes": [
+                        {
+                            "field": "messages",
+                            "value": {
+                                "messaging_product": "whatsapp",
+                                "metadata": {"phone_number_id": self.phone_id},
+                                "statuses": [
+                                    {
+                                        "id": wamid,
+                                        "status": status,
+                                        "timestamp": str(int(time.time())),
+                                        "recipient_id": wa_id,
+                                    }
+                                ],
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
+
     def sign(self, body: bytes) -> str:
         return "sha256=" + hmac.new(self.app_secret.encode(), body, hashlib.sha256).hexdigest()
 

@@ -207,3 +207,62 @@ def test_every_label_fits_a_whatsapp_list_row(locale: str) -> None:
         }
     )
     assert too_long == []
+
+
+async def test_outside_the_24_hour_window_a_message_is_refused_not_taken_for_a_block(
+    wa: WhatsAppHarness,
+) -> None:
+    """WhatsApp refuses free-form messages 24 hours after her last one (code 131047): the
+    outbox records a refusal; she is not marked as having blocked the bot."""
+    from bot.storage.organisers import Recipient
+
+    await wa.onboard(MARIA, "Español", "🇲🇽 México")
+    services = wa.channel.app.bot_data.services
+    assert services is not None
+    user_id = await services.db.fetchval("SELECT user_id FROM channel_identities")
+    wa.fake.last_from[MARIA] = 0  # her last message was long ago
+    posting = services.broadcasts.posting
+    await posting.post(
+        [
+            posting.message(
+                Recipient(int(user_id), "es", None, "MX", quiet=False),
+                "announcement",
+                "sendMessage",
+                {"chat_id": int(user_id), "text": "Asamblea el martes"},
+                "w1",
+            )
+        ]
+    )
+    await services.delivery.drain(limit_seconds=10)
+    row = await services.db.fetchone(
+        "SELECT status, last_error FROM outbox WHERE dedupe_key = 'w1'"
+    )
+    assert row is not None and row[0] == "failed" and "24-hour" in row[1]
+    assert await services.db.fetchval("SELECT active FROM users WHERE user_id = ?", (user_id,)) == 1
+
+
+async def test_delivery_statuses_are_recorded_for_the_outbox(wa: WhatsAppHarness) -> None:
+    from bot.storage.organisers import Recipient
+
+    await wa.onboard(MARIA, "Español", "🇲🇽 México")
+    services = wa.channel.app.bot_data.services
+    assert services is not None
+    user_id = int(await services.db.fetchval("SELECT user_id FROM channel_identities"))
+    posting = services.broadcasts.posting
+    await posting.post(
+        [
+            posting.message(
+                Recipient(user_id, "es", None, "MX", quiet=False),
+                "announcement",
+                "sendMessage",
+                {"chat_id": user_id, "text": "Asamblea el martes"},
+                "s1",
+            )
+        ]
+    )
+    await services.delivery.drain(limit_seconds=10)
+    sent = wa.fake.to(MARIA)[-1]
+    for state in ("delivered", "read", "delivered"):  # a late "delivered" does not undo "read"
+        assert (await wa.fake.deliver(wa.fake.status(MARIA, sent.id, state))).status_code == 200
+    status = await services.db.fetchval("SELECT channel_status FROM outbox WHERE dedupe_key = 's1'")
+    assert status == "read"

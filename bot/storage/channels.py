@@ -99,6 +99,21 @@ class ChannelStore:
             (iso(now), message_id),
         )
 
+    async def record_status(
+        self, channel: str, external_id: str, message_number: int, status: str
+    ) -> bool:
+        """A status webhook (delivered, read, failed) for a message the outbox sent."""
+        async with self.db.transaction() as tx:
+            return bool(
+                await tx.rowcount(
+                    "UPDATE outbox SET channel_status = ? WHERE message_id = ? AND user_id ="
+                    " (SELECT user_id FROM channel_identities"
+                    " WHERE channel = ? AND external_id = ?)"
+                    " AND (channel_status IS NULL OR channel_status != 'read')",
+                    (status, message_number, channel, external_id),
+                )
+            )
+
     # ---- media -----------------------------------------------------------------------------
     async def media(self, sha256: str, fresh_since: dt.datetime) -> str | None:
         return await self.db.fetchval(

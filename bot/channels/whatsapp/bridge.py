@@ -106,8 +106,11 @@ class WhatsAppBridge:
             status = 429 if code in (130429, 80007, 131056) else 400
             description = f"WhatsApp error {code}"
             if code == 131047:
-                description = "Forbidden: outside the 24-hour window"
-                status = 403
+                # Outside the 24-hour window: not a block (she can write again), so the
+                # outbox records it as refused, never as "blocked the bot".
+                description = "Bad Request: outside WhatsApp's 24-hour window, waiting for her"
+            elif code == 131026:
+                description = "Bad Request: undeliverable on WhatsApp"
             answer: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
             if status == 429:
                 answer["parameters"] = {"retry_after": 6}

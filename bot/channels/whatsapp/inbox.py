@@ -76,8 +76,11 @@ class WhatsAppInbox:
     async def accept(self, payload: dict[str, Any]) -> int:
         """Keep every new message of a webhook and start handling it; the number kept."""
         kept = 0
-        for status in convert.statuses(payload):
-            log.debug("whatsapp status %s", status.status)  # ids only, never text
+        for status in convert.statuses(payload):  # ids and states only, never text
+            if status.status in ("delivered", "read", "failed") and status.wa_id:
+                await self.store.record_status(
+                    CHANNEL, status.wa_id, message_number(status.message_id), status.status
+                )
         for inbound in convert.messages(payload):
             if not inbound.message_id or not inbound.wa_id:
                 continue
