@@ -220,3 +220,17 @@ def test_the_library_is_built_once_until_a_file_changes(tmp_path: Path) -> None:
     second = Library.load(root)
     assert second is not first
     assert second.get("ilo", "hours", "en").topic.title.startswith("Hours")  # type: ignore[union-attr]
+
+
+def test_resolutions_and_several_sources_with_years_are_citations() -> None:
+    """Peru's help topic cites a Resolución de Superintendencia and two sources with years;
+    both go to the page's footer, as every citation does."""
+    from bot.domain.content import split_citations
+
+    text, cited = split_citations(
+        "Cualquier persona puede denunciar (R.S. 190-2017-SUNAFIL).\n"
+        "Da consultas gratis (MTPE, 2016; Gestión, 2026).\n"
+        "Trabajas de noche (de 20:00 a 6:00)."
+    )
+    assert cited == ("R.S. 190-2017-SUNAFIL", "MTPE, 2016; Gestión, 2026")
+    assert "(de 20:00 a 6:00)" in text  # figures in a bracket stay in the text

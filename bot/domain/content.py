@@ -262,8 +262,9 @@ def translation_problems(source: str, translation: str) -> list[str]:
 _CITING_RE = re.compile(
     r"\bart[ís.]|\barts?\b|artículo|article|\bibara\b|الماد|\bpárr|\bpar\.|\bpara\.|\baya\b"
     r"|الفقرة|\bdisp\b|provision|transitori|\bLey\b|\bRDL?\b|\bLFT\b|\bLGSS\b|Decreto"
-    r"|\bD\.\s?S\.|D\.\s?Leg|Convenio|Código|\bC189\b|\bR201\b|\bbill\b|\bproyecto\b"
-    r"|^[^\d()]+[,،]\s(?:19|20)\d\d$",
+    r"|\bD\.\s?S\.|D\.\s?Leg|\bR\.\s?S\.|Convenio|Código|\bC189\b|\bR201\b|\bbill\b"
+    r"|\bproyecto\b"
+    r"|^(?:[^\d();]+[,،]\s(?:19|20)\d\d[;؛]\s?)*[^\d();]+[,،]\s(?:19|20)\d\d$",
     re.IGNORECASE,
 )
 _TRAILING_BRACKET_RE = re.compile(
