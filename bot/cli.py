@@ -70,7 +70,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()
-        logs.configure(settings.log_level, secrets=[settings.token or ""])
+        logs.configure(
+            settings.log_level,
+            secrets=[
+                secret
+                for secret in (
+                    settings.token,
+                    settings.whatsapp_token,
+                    settings.whatsapp_app_secret,
+                    settings.whatsapp_verify_token,
+                )
+                if secret
+            ],
+        )
         settings.ensure_data_dir()
         return _dispatch(args, settings)
     except ConfigError as exc:

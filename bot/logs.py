@@ -32,6 +32,12 @@ def configure(level: str, secrets: Iterable[str] = ()) -> None:
     root.setLevel(level)
     # httpx logs every request URL, which contains the token: keep it to warnings.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # At DEBUG these libraries log what passes through them: SQL parameters (aiosqlite),
+    # Bot API parameters (telegram), request bodies (pywa, httpcore): her words, her number.
+    # Never, whatever DWBOT_LOG_LEVEL says.
+    for name in ("pywa", "pywa_async", "aiosqlite", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLevelName(level)))
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("fontTools").setLevel(logging.WARNING)  # PDF font subsetting chatter
 

@@ -266,3 +266,23 @@ async def test_delivery_statuses_are_recorded_for_the_outbox(wa: WhatsAppHarness
         assert (await wa.fake.deliver(wa.fake.status(MARIA, sent.id, state))).status_code == 200
     status = await services.db.fetchval("SELECT channel_status FROM outbox WHERE dedupe_key = 's1'")
     assert status == "read"
+
+
+async def test_logs_hold_neither_her_number_nor_her_words_even_at_debug(
+    wa: WhatsAppHarness, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import logging
+
+    from bot import logs
+
+    logs.configure("DEBUG", secrets=["test-token", SECRET])
+    try:
+        await wa.say(MARIA, "mi jefe no me paga desde hace tres meses")
+        await wa.tap(MARIA, tr("es", "▶️ Start"))
+    finally:
+        logs.configure("WARNING")
+        logging.getLogger().setLevel(logging.WARNING)
+    written = capsys.readouterr().err
+    assert MARIA not in written
+    assert "no me paga" not in written
+    assert "test-token" not in written
