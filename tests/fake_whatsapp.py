@@ -179,6 +179,18 @@ class FakeCloudAPI:
         )
 
     # ---- what a user does ----------------------------------------------------------------
+    def _envelope(self, value: dict[str, Any]) -> dict[str, Any]:
+        """A webhook as Meta wraps it: entry -> changes -> value."""
+        value = {
+            "messaging_product": "whatsapp",
+            "metadata": {"phone_number_id": self.phone_id},
+            **value,
+        }
+        return {
+            "object": "whatsapp_business_account",
+            "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": value}]}],
+        }
+
     def payload(self, wa_id: str, message: dict[str, Any]) -> dict[str, Any]:
         self.last_from[wa_id] = time.time()
         message = {
@@ -187,53 +199,24 @@ class FakeCloudAPI:
             "timestamp": str(int(time.time())),
             **message,
         }
-        return {
-            "object": "whatsapp_business_account",
-            "entry": [
-                {
-                    "id": "WABA",
-                    "changes": [
-                        {
-                            "field": "messages",
-                            "value": {
-                                "messaging_product": "whatsapp",
-                                "metadata": {"phone_number_id": self.phone_id},
-                                "contacts": [{"wa_id": wa_id, "profile": {"name": "Worker"}}],
-                                "messages": [message],
-                            },
-                        }
-                    ],
-                }
-            ],
-        }
+        return self._envelope(
+            {"contacts": [{"wa_id": wa_id, "profile": {"name": "Worker"}}], "messages": [message]}
+        )
 
     def status(self, wa_id: str, wamid: str, status: str) -> dict[str, Any]:
         """A status webhook: what became of a message the bot sent."""
-        return {
-            "object": "whatsapp_business_account",
-            "entry": [
-                {
-                    "id": "WABA",
-                    "changes": [
-                        {
-                            "field": "messages",
-                            "value": {
-                                "messaging_product": "whatsapp",
-                                "metadata": {"phone_number_id": self.phone_id},
-                                "statuses": [
-                                    {
-                                        "id": wamid,
-                                        "status": status,
-                                        "timestamp": str(int(time.time())),
-                                        "recipient_id": wa_id,
-                                    }
-                                ],
-                            },
-                        }
-                    ],
-                }
-            ],
-        }
+        return self._envelope(
+            {
+                "statuses": [
+                    {
+                        "id": wamid,
+                        "status": status,
+                        "timestamp": str(int(time.time())),
+                        "recipient_id": wa_id,
+                    }
+                ]
+            }
+        )
 
     def sign(self, body: bytes) -> str:
         return "sha256=" + hmac.new(self.app_secret.encode(), body, hashlib.sha256).hexdigest()

@@ -377,11 +377,9 @@ def bot_api_call(
     return params, files
 
 
-class OfflineRequest(BaseRequest):
-    """A python-telegram-bot request backend that talks to an OfflineBotAPI, never the network."""
-
-    def __init__(self, api: OfflineBotAPI) -> None:
-        self.api = api
+class InProcessRequest(BaseRequest):
+    """A python-telegram-bot request backend with nothing to open or time out: the Bot API
+    calls are carried out in this process (the offline API, the WhatsApp bridge)."""
 
     @property
     def read_timeout(self) -> float | None:
@@ -392,6 +390,13 @@ class OfflineRequest(BaseRequest):
 
     async def shutdown(self) -> None:
         return None
+
+
+class OfflineRequest(InProcessRequest):
+    """A python-telegram-bot request backend that talks to an OfflineBotAPI, never the network."""
+
+    def __init__(self, api: OfflineBotAPI) -> None:
+        self.api = api
 
     async def do_request(
         self,

@@ -4,11 +4,10 @@ urgent signs that put her country's emergency contacts first."""
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.domain.content import ContentError
+from bot.domain.content import ContentError, load_toml
 from bot.domain.search import search_words
 
 NEW, OPEN, WAITING, CLOSED = "new", "open", "waiting", "closed"
@@ -135,10 +134,7 @@ def _phrase(raw: str) -> tuple[str, ...]:
 
 
 def parse_urgent(text: str, path: str) -> UrgentSigns:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(path, [f"not valid TOML: {exc}"]) from exc
+    data = load_toml(text, path)
     problems: list[str] = []
     language = data.get("language")
     if not isinstance(language, str):

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from bot.domain.text import fold
+
 TOPICS: tuple[str, ...] = (
     "contract",
     "hours",
@@ -87,6 +89,14 @@ class Topic:
     @property
     def pages(self) -> tuple[str, ...]:
         return tuple(paginate(self.body))
+
+
+def load_toml(text: str, path: str) -> dict[str, Any]:
+    """A content TOML file (rules, check, terms, search words, urgent signs), or ContentError."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(path, [f"not valid TOML ({exc})"]) from None
 
 
 def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str]:
@@ -385,10 +395,7 @@ class Term:
 
 
 def parse_terms(text: str, path: str) -> list[Term]:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(path, [f"not valid TOML: {exc}"]) from exc
+    data = load_toml(text, path)
     found, problems = [], []
     for number, entry in enumerate(data.get("terms", []), 1):
         term, topics = entry.get("term"), entry.get("topics")
@@ -403,15 +410,10 @@ def parse_terms(text: str, path: str) -> list[Term]:
     return found
 
 
-def _folded(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def explained_at_first_use(body: str, term: str) -> bool:
     """The term's first appearance is followed at once by a bracket that explains it (after
     the `**` that may close its bold): "**base reguladora** (el promedio…)"."""
-    text, wanted = _folded(body), _folded(term)
+    text, wanted = fold(body), fold(term)
     at = re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", text)
     if at is None:
         return False
@@ -420,4 +422,4 @@ def explained_at_first_use(body: str, term: str) -> bool:
 
 
 def mentions(body: str, term: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(_folded(term))}(?!\w)", _folded(body)) is not None
+    return re.search(rf"(?<!\w){re.escape(fold(term))}(?!\w)", fold(body)) is not None

@@ -11,12 +11,11 @@ repeated press shows the same screen, and a forged one is refused by `read_answe
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from bot.domain.content import ContentError
+from bot.domain.content import ContentError, load_toml
 from bot.domain.rules import Rules, Sourced
 
 # In the order she is asked; violence last, so the check ends on the help she may need.
@@ -192,10 +191,7 @@ def is_finished(answers: str) -> bool:
 
 
 def parse_check(text: str, path: str = "<text>") -> CheckRules:
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(path, [f"not valid TOML ({exc})"]) from None
+    raw = load_toml(text, path)
     problems: list[str] = []
     jurisdiction = raw.get("jurisdiction")
     reviewed = raw.get("reviewed")

@@ -12,13 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-import tomllib
 import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from bot.domain.content import JURISDICTIONS, ContentError
+from bot.domain.content import JURISDICTIONS, ContentError, load_toml
 
 WAGE_UNITS = ("hour", "day", "week", "month")
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -227,10 +226,7 @@ class RuleBook:
 
 def parse_rules(text: str, path: str = "<rules>") -> RuleBook:
     """Parse and validate a rules.toml; raise ContentError listing every problem."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(path, [f"not valid TOML ({exc})"]) from None
+    data = load_toml(text, path)
     problems: list[str] = []
     jurisdiction = data.get("jurisdiction")
     if jurisdiction not in JURISDICTIONS:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from bot.domain.content import ContentError
+from bot.domain.content import ContentError, load_toml
 from bot.domain.small_talk import SMALL_TALK_WORDS
 from bot.domain.text import fold, words
 
@@ -95,10 +94,7 @@ class Synonym:
 
 def parse_synonyms(text: str, path: str) -> list[Synonym]:
     """content/search/<language>.toml: [[same]] tables with `people` and `library` lists."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(path, [f"not valid TOML: {exc}"]) from exc
+    data = load_toml(text, path)
     problems: list[str] = []
     found: list[Synonym] = []
     for number, entry in enumerate(data.get("same", []), 1):
@@ -171,15 +167,21 @@ def _same_family(stem: str, other: str) -> bool:
     return len(stem) >= 5 and Levenshtein.distance(stem, other[: len(stem)]) <= 1
 
 
-def best_page(question: str, pages: Sequence[str]) -> int:
+def page_stems(page: str) -> frozenset[str]:
+    """The word families of a page, as `best_page` compares them (worked out once per page)."""
+    return frozenset(_stem(w) for w in words(page) if len(w) > 3)
+
+
+def best_page(question: str, pages: Sequence[str | frozenset[str]]) -> int:
     """The page of a topic that answers the question best: the one where most of its words
-    (or their families) appear. The first page when none does better."""
+    (or their families) appear. The first page when none does better. A page is its text, or
+    its `page_stems` when the caller keeps them."""
     wanted = {_stem(t) for t in terms(question) if len(t) > 3}
     if not wanted or len(pages) < 2:
         return 0
     scores = []
     for page in pages:
-        present = {_stem(w) for w in words(page) if len(w) > 3}
+        present = page if isinstance(page, frozenset) else page_stems(page)
         found = {stem for stem in wanted if any(_same_family(stem, p) for p in present)}
         scores.append(len(found))
     best = max(range(len(pages)), key=lambda n: (scores[n], -n))

@@ -389,17 +389,15 @@ async def _list(update: Update, context: BotContext, user: User, data: callbacks
 
 
 async def _close(update: Update, context: BotContext, user: User, data: callbacks.Callback) -> None:
-    services = context.services
-    await services.cases.close_by_worker(user, data.int_arg(1))
-    await _show_her_case(update, context, await services.cases.own(user, data.int_arg(1)))
+    await context.services.cases.close_by_worker(user, data.int_arg(1))
+    await _view(update, context, user, data)
 
 
 async def _reopen(
     update: Update, context: BotContext, user: User, data: callbacks.Callback
 ) -> None:
-    services = context.services
-    await services.cases.reopen(user, data.int_arg(1))
-    await _show_her_case(update, context, await services.cases.own(user, data.int_arg(1)))
+    await context.services.cases.reopen(user, data.int_arg(1))
+    await _view(update, context, user, data)
 
 
 async def _delete(

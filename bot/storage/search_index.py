@@ -22,6 +22,7 @@ from bot.domain.search import (
     allowed_typos,
     best_page,
     expand,
+    page_stems,
     search_text,
     search_words,
     terms,
@@ -72,7 +73,8 @@ class SearchIndex:
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._tables: dict[tuple[str, str], str] = {}
         rows: dict[str, list[tuple[object, ...]]] = {}
-        self._pages: dict[str, dict[str, list[str]]] = {}  # table -> topic -> search text
+        # table -> topic -> each page's word families (for the page that answers)
+        self._pages: dict[str, dict[str, list[frozenset[str]]]] = {}
         # table -> topic -> its keywords of two words or more ("me botaron", "dia libre")
         self._phrases: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = {}
         for d in documents:
@@ -92,7 +94,7 @@ class SearchIndex:
                     for k in d.keywords.split("|")
                     if len(search_words(k)) > 1
                 )
-            self._pages.setdefault(table, {}).setdefault(d.topic, []).append(body)
+            self._pages.setdefault(table, {}).setdefault(d.topic, []).append(page_stems(body))
         self._vocabulary: dict[str, list[str]] = {}
         for table, values in rows.items():
             self._db.execute(

@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import mimetypes
 import time
 from collections import OrderedDict
 from typing import Any
@@ -30,9 +31,9 @@ from pywa_async import WhatsApp
 from pywa_async.errors import WhatsAppError
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import ODVInput
-from telegram.request import BaseRequest, RequestData
+from telegram.request import RequestData
 
-from bot.channels.offline_api import bot_api_call
+from bot.channels.offline_api import InProcessRequest, bot_api_call
 from bot.channels.whatsapp import convert
 from bot.domain.clock import Clock
 from bot.storage.channels import ChannelStore
@@ -296,34 +297,15 @@ def _markup(params: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _mime(field: str, name: str) -> str:
-    if name.endswith(".pdf"):
-        return "application/pdf"
-    if name.endswith(".csv"):
-        return "text/csv"
-    if name.endswith(".ics"):
-        return "text/calendar"
-    if name.endswith(".json"):
-        return "application/json"
-    if name.endswith(".png"):
-        return "image/png"
-    return _MIME.get(field, "application/octet-stream")
+    guessed, _encoding = mimetypes.guess_type(name)
+    return guessed or _MIME.get(field, "application/octet-stream")
 
 
-class WhatsAppRequest(BaseRequest):
+class WhatsAppRequest(InProcessRequest):
     """python-telegram-bot's request backend for the WhatsApp bridge."""
 
     def __init__(self, bridge: WhatsAppBridge) -> None:
         self.bridge = bridge
-
-    @property
-    def read_timeout(self) -> float | None:
-        return None
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
 
     async def do_request(
         self,
