@@ -234,3 +234,46 @@ def test_resolutions_and_several_sources_with_years_are_citations() -> None:
     )
     assert cited == ("R.S. 190-2017-SUNAFIL", "MTPE, 2016; Gestión, 2026")
     assert "(de 20:00 a 6:00)" in text  # figures in a bracket stay in the text
+
+
+SEARCHED = GOOD.replace(
+    "Tienes derecho a un **contrato por escrito**",
+    "<!-- search: no tengo contrato, me hacen firmar -->\n"
+    "Tienes derecho a un **contrato por escrito**",
+).replace(
+    "- Pide una copia.",
+    "---\n<!-- search: donde guardo la copia, mi jefa la rompio -->\n- Pide una copia.",
+)
+
+
+def test_a_search_line_is_never_shown_and_belongs_to_its_page() -> None:
+    topic = parse_topic(SEARCHED, "searched.es.md")
+    assert "<!--" not in topic.body and "search:" not in topic.body
+    assert all("search:" not in page for page in topic.pages)
+    plain = parse_topic(
+        SEARCHED.replace("<!-- search: no tengo contrato, me hacen firmar -->\n", "").replace(
+            "<!-- search: donde guardo la copia, mi jefa la rompio -->\n", ""
+        ),
+        "plain.es.md",
+    )
+    assert topic.pages == plain.pages  # the same screens as without the lines
+    assert len(topic.pages) == 2
+    assert topic.page_search == (
+        ("no tengo contrato", "me hacen firmar"),
+        ("donde guardo la copia", "mi jefa la rompio"),
+    )
+
+
+def test_a_comment_that_is_not_a_whole_search_line_is_refused() -> None:
+    broken = GOOD.replace("- Pide una copia.", "- Pide una copia. <!-- nota interna -->")
+    with pytest.raises(ContentError, match="search line"):
+        parse_topic(broken, "broken.es.md")
+
+
+def test_a_search_line_finds_its_page_not_the_first() -> None:
+    library = Library.load()
+    hits = library.search("no tengo papeles puedo denunciar sin papeles", "spain", "es")
+    assert hits
+    first = hits[0]
+    assert first.page != 0 or len(first.topic.pages) == 1
+    assert "denunciar sin papeles" in first.topic.page_search[first.page]

@@ -85,6 +85,8 @@ class Topic:
     related: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     path: str = ""
+    # per page, the words people use for what its sections answer (`<!-- search: … -->`)
+    page_search: tuple[tuple[str, ...], ...] = ()
 
     @property
     def pages(self) -> tuple[str, ...]:
@@ -111,7 +113,8 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str]:
 
 def parse_topic(text: str, path: str = "<text>") -> Topic:
     """Parse and validate one topic file; raise ContentError listing every problem."""
-    meta, body = split_front_matter(text, path)
+    meta, raw_body = split_front_matter(text, path)
+    body = strip_search_lines(raw_body)
     problems: list[str] = []
 
     def text_field(name: str) -> str:
@@ -171,6 +174,7 @@ def parse_topic(text: str, path: str = "<text>") -> Topic:
         sources=sources,
         body=body,
         path=path,
+        page_search=tuple(asked for _page, asked in paginate_with_search(raw_body)),
     )
 
 
@@ -207,6 +211,8 @@ def _body_problems(body: str, *header_text: str) -> list[str]:
                 f"a paragraph has {len(paragraph)} characters (at most {PARAGRAPH_CHARS}):"
                 f" '{paragraph[:40]}…'"
             )
+    if "<!--" in body or "-->" in body:
+        problems.append("a comment that is not a whole search line (`<!-- search: words, … -->`)")
     if re.search(r"^\s*(#{3,}|\|)", body, re.MULTILINE):
         problems.append("tables and small headings are not supported; use **bold** and '- ' lists")
     return problems
@@ -329,21 +335,53 @@ def shown_text(body: str) -> str:
     return "\n\n".join(split_citations(page)[0] for page in paginate(body))
 
 
+# A section's search words: a hidden line of the topic's text, `<!-- search: day off, free
+# day, sunday -->`, usually under the section's bold heading. Never shown; the page that holds
+# the section is found by them (the words people use for what it answers).
+_SEARCH_LINE_RE = re.compile(r"^[ \t]*<!--\s*search:(?P<words>.*?)-->[ \t]*(?:\n|$)", re.MULTILINE)
+
+
+def strip_search_lines(body: str) -> str:
+    """The text as shown: without its search lines."""
+    return _SEARCH_LINE_RE.sub("", body).strip()
+
+
 def paginate(body: str, limit: int = SCREEN_CHARS) -> list[str]:
     """Screens of at most `limit` characters, cut at paragraph breaks (and at `---` lines)."""
-    pages: list[str] = []
+    return [page for page, _asked in paginate_with_search(body, limit)]
+
+
+def paginate_with_search(body: str, limit: int = SCREEN_CHARS) -> list[tuple[str, tuple[str, ...]]]:
+    """Each screen, and the search words of its sections. A search line belongs to the
+    paragraph it is in; one that stands alone, to the next paragraph. The screens are the
+    same as those of the text without its search lines."""
+    pages: list[tuple[str, tuple[str, ...]]] = []
     for section in re.split(r"^\s*---\s*$", body, flags=re.MULTILINE):
         current = ""
-        for paragraph in _paragraphs(section):
+        asked: list[str] = []
+        waiting: list[str] = []
+        for block in _paragraphs(section):
+            waiting += [
+                w.strip()
+                for m in _SEARCH_LINE_RE.finditer(block)
+                for w in m["words"].split(",")
+                if w.strip()
+            ]
+            paragraph = strip_search_lines(block)
+            if not paragraph:
+                continue
             candidate = f"{current}\n\n{paragraph}" if current else paragraph
             if current and len(candidate) > limit:
-                pages.append(current)
-                current = paragraph
+                pages.append((current, tuple(asked)))
+                current, asked = paragraph, []
             else:
                 current = candidate
+            asked, waiting = asked + waiting, []
         if current:
-            pages.append(current)
-    return pages or [""]
+            pages.append((current, tuple(asked + waiting)))
+        elif waiting and pages:
+            pages[-1] = (pages[-1][0], pages[-1][1] + tuple(waiting))
+    return pages or [("", ())]
 
 
 _BOLD_RE = re.compile(r"\*\*(.+?)\*\*")

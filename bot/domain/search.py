@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,8 +16,11 @@ from bot.domain.text import fold, words
 
 __all__ = [
     "STOPWORDS",
+    "PageProfile",
     "Synonym",
     "allowed_typos",
+    "answering_page",
+    "contains_phrase",
     "fold",
     "parse_synonyms",
     "search_text",
@@ -31,19 +35,20 @@ STOPWORDS = frozenset(
             "a al algo ante como con contra cual cuando de del desde donde el ella en entre era "
             "es esa ese eso esta este esto estoy fue ha hay la las le les lo los me mi mis muy no "
             "nos o para pero por porque puede puedo que se si sin sobre su sus te tengo tiene tu "
-            "un una uno y ya yo hace hacer quiero saber cuanto cuantos cuantas debo deben",  # es
+            "un una uno y ya yo hace hacer quiero saber cuanto cuantos cuantas debo deben "
+            "q xq",  # es
             "the an and are as at be can do does for from have how i in is it me my of on or that "
             "this to what when where which who why will with you your am was they them their "
             "she he her his we our us im dont its there here then than also not get got has had "
-            "would should could must any some",  # en
+            "would should could must any some many much every",  # en
             "o os as um uma do da dos das no na nos nas em eu meu minha voce com para por pode "
-            "posso ela ele elas eles isso isto esse essa ta tem tenho sou estou fui mim",  # pt
+            "posso ela ele elas eles isso isto esse essa ta tem tenho sou estou fui mim q",  # pt
             "le les un une des du et est je mon ma mes pour dans pas ne sur avec qui quoi il elle "
-            "ils elles ce ca cette au aux suis ai peux peut veut me moi",  # fr
+            "ils elles ce ca cette au aux suis ai peux peut veut me moi chez",  # fr
             "ang ng sa mga ako ko ba na at ay si siya niya kami kayo ito iyan po ho pero may "
-            "akong ka mo",  # tl
-            "ya na ni kwa wa la za je mimi wewe yeye sisi hii huyu",  # sw
-            "في من على عن ما هل لي انا هو هي واش شحال فين ديال",  # ar (folded: no hamza)
+            "akong ka mo hindi wala dito ilang",  # tl
+            "ya na ni kwa wa la za je mimi wewe yeye sisi hii huyu sina wapi nina",  # sw
+            "في من على عن ما هل لي انا هو هي واش شحال فين ديال عندي عنديش",  # ar (folded: no hamza)
         )
     ).split()
 )
@@ -186,3 +191,73 @@ def best_page(question: str, pages: Sequence[str | frozenset[str]]) -> int:
         scores.append(len(found))
     best = max(range(len(pages)), key=lambda n: (scores[n], -n))
     return best if scores[best] > scores[0] else 0
+
+
+@dataclass(frozen=True)
+class PageProfile:
+    """What `answering_page` knows of a page: the word families of its text, and those of
+    its sections' search lines (the words people use for what it answers)."""
+
+    text: frozenset[str]
+    asked: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...]  # search-line entries of two words or more
+
+    @classmethod
+    def of(cls, page: str, asked: Sequence[str] = ()) -> PageProfile:
+        said = [search_words(a) for a in asked]
+        return cls(
+            frozenset(_stem(w) for w in search_words(page) if len(w) > 3),
+            frozenset(_stem(w) for ws in said for w in ws if len(w) > 3),
+            tuple(tuple(ws) for ws in said if len(ws) > 1),
+        )
+
+
+ASKED_WEIGHT = 2.0  # a word of a page's search line, against the same word in its text
+ASKED_PHRASE_WEIGHT = 3.0  # per word of a search-line phrase she wrote word for word
+
+
+def answering_page(
+    own: Sequence[str], extra: Sequence[str], said: Sequence[str], pages: Sequence[PageProfile]
+) -> int:
+    """The page of a topic that answers the question: each of her words (`own`, and at
+    SYNONYM_PAGE_WEIGHT the library's words for them, `extra`) counts on a page that has it
+    in its text or (more) in its search lines, weighed by how few of the topic's pages have
+    it: a word on every page says nothing about which one. A search-line phrase she used
+    word for word counts most. The first page unless another does better."""
+    if len(pages) < 2:
+        return 0
+    wanted: dict[str, float] = {}
+    for word in own:
+        if len(word) > 3:
+            wanted.setdefault(_stem(word), 1.0)
+    for word in extra:
+        if len(word) > 3:
+            wanted.setdefault(_stem(word), SYNONYM_PAGE_WEIGHT)
+    n = len(pages)
+    scores = [0.0] * n
+    for stem, weight in wanted.items():
+        in_text = [any(_same_family(stem, p) for p in page.text) for page in pages]
+        in_asked = [any(_same_family(stem, p) for p in page.asked) for page in pages]
+        having = sum(1 for t, a in zip(in_text, in_asked, strict=True) if t or a)
+        if not having:
+            continue
+        rarity = math.log(1 + n / having)
+        for number in range(n):
+            if in_asked[number]:
+                scores[number] += weight * rarity * ASKED_WEIGHT
+            elif in_text[number]:
+                scores[number] += weight * rarity
+    said_words = tuple(said)
+    for number, page in enumerate(pages):
+        longest = max((len(p) for p in page.phrases if contains_phrase(said_words, p)), default=0)
+        scores[number] += ASKED_PHRASE_WEIGHT * longest
+    best = max(range(n), key=lambda k: (scores[k], -k))
+    return best if scores[best] > scores[0] + 1e-9 else 0
+
+
+SYNONYM_PAGE_WEIGHT = 0.4
+
+
+def contains_phrase(said: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(said[i : i + n] == phrase for i in range(len(said) - n + 1))

@@ -80,6 +80,7 @@ class Library:
                     t.summary,
                     " | ".join(t.keywords),
                     page,
+                    t.page_search[number] if number < len(t.page_search) else (),
                 )
                 for t in topics
                 for number, page in enumerate(t.pages)

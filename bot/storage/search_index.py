@@ -18,26 +18,23 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.domain.search import (
+    PageProfile,
     Synonym,
     allowed_typos,
-    best_page,
-    expand,
-    page_stems,
+    answering_page,
+    contains_phrase,
     search_text,
     search_words,
+    synonym_groups,
     terms,
 )
 
-# bm25 weights for the columns title, summary, keywords, body. The topic's title, summary and
-# keywords are on each of its pages; the page's own text tells its pages apart.
-_WEIGHTS = (8.0, 4.0, 6.0, 1.0)
+# bm25 weights for the columns title, summary, keywords, asked, body. The topic's title,
+# summary and keywords are on each of its pages; the page's own text and its sections' search
+# lines (`asked`: the words people use for what it answers) tell its pages apart.
+_WEIGHTS = (8.0, 4.0, 6.0, 6.0, 1.0)
 SYNONYM_WEIGHT = 0.4
 PHRASE_BONUS = -4.0  # per word of a topic's keyword phrase found as such in the question
-
-
-def _contains(said: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return any(said[i : i + n] == phrase for i in range(len(said) - n + 1))
 
 
 @dataclass(frozen=True)
@@ -52,6 +49,7 @@ class Document:
     summary: str
     keywords: str
     body: str
+    asked: tuple[str, ...] = ()  # the search words of the page's sections
 
 
 @dataclass(frozen=True)
@@ -73,38 +71,43 @@ class SearchIndex:
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._tables: dict[tuple[str, str], str] = {}
         rows: dict[str, list[tuple[object, ...]]] = {}
-        # table -> topic -> each page's word families (for the page that answers)
-        self._pages: dict[str, dict[str, list[frozenset[str]]]] = {}
+        # table -> topic -> what each page says and answers (for the page that answers)
+        self._pages: dict[str, dict[str, list[PageProfile]]] = {}
         # table -> topic -> its keywords of two words or more ("me botaron", "dia libre")
         self._phrases: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = {}
         for d in documents:
             table = self._tables.setdefault(
                 (d.jurisdiction, d.language), f"docs{len(self._tables)}"
             )
-            title, summary, keywords, body = (
+            title, summary, keywords, asked, body = (
                 search_text(d.title),
                 search_text(d.summary),
                 search_text(d.keywords),
+                search_text(" | ".join(d.asked)),
                 search_text(d.body),
             )
-            rows.setdefault(table, []).append((title, summary, keywords, body, d.topic, d.page))
+            rows.setdefault(table, []).append(
+                (title, summary, keywords, asked, body, d.topic, d.page)
+            )
             if d.page == 0:
                 self._phrases.setdefault(table, {})[d.topic] = tuple(
                     tuple(search_words(k))
                     for k in d.keywords.split("|")
                     if len(search_words(k)) > 1
                 )
-            self._pages.setdefault(table, {}).setdefault(d.topic, []).append(page_stems(body))
+            self._pages.setdefault(table, {}).setdefault(d.topic, []).append(
+                PageProfile.of(d.body, d.asked)
+            )
         self._vocabulary: dict[str, list[str]] = {}
         for table, values in rows.items():
             self._db.execute(
                 f"CREATE VIRTUAL TABLE {table} USING fts5("
-                " title, summary, keywords, body, topic UNINDEXED, page UNINDEXED,"
+                " title, summary, keywords, asked, body, topic UNINDEXED, page UNINDEXED,"
                 " tokenize = 'unicode61 remove_diacritics 2')"
             )
             self._db.executemany(
-                f"INSERT INTO {table} (title, summary, keywords, body, topic, page)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO {table} (title, summary, keywords, asked, body, topic, page)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 values,
             )
             self._db.execute(f"CREATE VIRTUAL TABLE {table}_vocab USING fts5vocab({table}, 'row')")
@@ -138,13 +141,13 @@ class SearchIndex:
             table = self._tables.get((jurisdiction, language))
             if table is None:
                 continue
-            extra = [
-                w
+            groups = [
+                tuple(w for w in group if w not in words)
                 for lang in dict.fromkeys((languages[0], language))
-                for w in expand(said, self._synonyms.get(lang, []))
+                for group in synonym_groups(said, self._synonyms.get(lang, []))
             ]
-            extra = [w for w in dict.fromkeys(extra) if w not in words]
-            hits = self._search(table, words, extra, said, language, limit)
+            groups = [g for g in dict.fromkeys(groups) if g]
+            hits = self._search(table, words, groups, said, language, limit)
             if hits:
                 return hits
         return []
@@ -153,36 +156,52 @@ class SearchIndex:
         self,
         table: str,
         words: list[str],
-        extra: list[str],
+        groups: list[tuple[str, ...]],
         said_words: list[str],
         language: str,
         limit: int,
     ) -> list[Hit]:
         """Topics ranked by their best page: bm25 over the page with its topic's title,
-        summary and keywords, for her own words, plus SYNONYM_WEIGHT times that for the
-        library's words her words stand for (a synonym says what she means, less surely than
-        her own words). Each opens on the page that holds the most of her words, or their
-        families (`best_page`)."""
+        summary, keywords and search lines, for her own words, plus, for each synonym she
+        used, SYNONYM_WEIGHT times that for the library's words it stands for, shared among
+        them (a synonym says what she means, less surely than her own words, and one that
+        stands for four library words must not count four times: "tengo miedo que me echen"
+        is about dismissal, not violence). Each opens on the page that answers it
+        (`answering_page`)."""
         scores: dict[tuple[str, int], float] = {}
-        for group, weight in ((words, 1.0), (extra, SYNONYM_WEIGHT)):
-            if not group:
-                continue
-            for topic, page, rank in self._rank(table, group):
+        searches = [(words, 1.0)] + [(g, SYNONYM_WEIGHT / len(g)) for g in groups]
+        for group, weight in searches:
+            for topic, page, rank in self._rank(table, list(group)):
                 scores[(topic, page)] = scores.get((topic, page), 0.0) + weight * rank
+        extra = list(dict.fromkeys(w for g in groups for w in g))
         said = tuple(said_words)
         for topic, phrases in self._phrases.get(table, {}).items():
-            longest = max((len(p) for p in phrases if _contains(said, p)), default=0)
+            longest = max((len(p) for p in phrases if contains_phrase(said, p)), default=0)
             if longest:  # a topic's own phrase, word for word: the surest sign there is
                 for key in scores:
                     if key[0] == topic:
                         scores[key] += PHRASE_BONUS * longest
+        for (topic, page), profile in self._asked_phrases(table):
+            longest = max((len(p) for p in profile if contains_phrase(said, p)), default=0)
+            if longest and (topic, page) in scores:  # her words, as a search line has them
+                scores[(topic, page)] += PHRASE_BONUS * longest
         ranked: dict[str, float] = {}
         for (topic, _page), score in sorted(scores.items(), key=lambda item: item[1]):
             ranked.setdefault(topic, score)
-        question = " ".join(words + extra)
+        pages = self._pages[table]
         return [
-            Hit(topic, language, best_page(question, self._pages[table][topic]), rank)
+            Hit(topic, language, answering_page(words, extra, said, pages[topic]), rank)
             for topic, rank in list(ranked.items())[:limit]
+        ]
+
+    def _asked_phrases(
+        self, table: str
+    ) -> list[tuple[tuple[str, int], tuple[tuple[str, ...], ...]]]:
+        return [
+            ((topic, number), profile.phrases)
+            for topic, profiles in self._pages.get(table, {}).items()
+            for number, profile in enumerate(profiles)
+            if profile.phrases
         ]
 
     def _rank(self, table: str, words: list[str]) -> list[tuple[str, int, float]]:
