@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)  ## run the bot: WhatsApp if WHATSAPP_ACCESS_TOKEN is set, else Telegram if TELEGRAM_BOT_TOKEN is set, else the offline console
+run: $(STAMP)  ## run the bot: Telegram and/or WhatsApp when their tokens are set, else the offline console
 	$(BIN)/python -m bot
 
 test: $(STAMP)  ## lint, type-check, validate content and run the test suite

@@ -28,6 +28,7 @@ from bot.commands import COMMANDS
 from bot.config import Settings
 from bot.context import BotApplication, BotContext, BotData, Services
 from bot.domain.clock import Clock, SystemClock, iso
+from bot.domain.users import User
 from bot.handlers import (
     cases,
     check,
@@ -93,17 +94,27 @@ def build_application(
     request: BaseRequest | None = None,
     clock: Clock | None = None,
     start_background: bool = True,
+    channel: str = "telegram",
+    shared: BotApplication | None = None,
 ) -> BotApplication:
     """Build the bot. `request` replaces the network (the console and tests pass a fake);
-    `start_background=False` leaves the delivery engine and scheduler to the caller (tests)."""
+    `start_background=False` leaves the delivery engine and scheduler to the caller (tests).
+
+    `channel` names the delivery lane this bot sends on. With `shared` (an application
+    already started), this one serves a second channel in the same process: the same
+    database, scheduler and delivery engine (its channel adds its own lane)."""
     builder = (
         ApplicationBuilder()
         .token(settings.token or CONSOLE_TOKEN)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
-        .post_init(_make_startup(settings, clock or SystemClock(), start_background))
-        .post_shutdown(_shutdown)
+        .post_init(
+            _make_startup(settings, clock or SystemClock(), start_background, channel)
+            if shared is None
+            else _attach(shared)
+        )
+        .post_shutdown(_shutdown if shared is None else _detach)
         .concurrent_updates(True)
         .rate_limiter(ReplyRetry())  # a direct reply refused with 429 is sent again
     )
@@ -237,7 +248,23 @@ def _register_handlers(app: BotApplication) -> None:
     app.add_error_handler(errors.on_error)
 
 
-def _make_startup(settings: Settings, clock: Clock, start_background: bool) -> Any:
+def _attach(primary: BotApplication) -> Any:
+    async def startup(app: BotApplication) -> None:
+        services = primary.bot_data.services
+        assert services is not None, "start the first channel before the second"
+        app.bot_data.services = services
+        limiter = app.bot.rate_limiter
+        if isinstance(limiter, ReplyRetry):
+            limiter.on_sent = services.discreet.remember
+
+    return startup
+
+
+async def _detach(app: BotApplication) -> None:
+    app.bot_data.services = None  # the first channel's shutdown closes what they share
+
+
+def _make_startup(settings: Settings, clock: Clock, start_background: bool, channel: str) -> Any:
     async def startup(app: BotApplication) -> None:
         settings.ensure_data_dir()
         db = await Database.open(settings.database_path)
@@ -245,12 +272,14 @@ def _make_startup(settings: Settings, clock: Clock, start_background: bool) -> A
         library = Library.load()
         outbox = OutboxStore(db)
         discreet_service = DiscreetService(ChatLogStore(db), users, clock, outbox)
+        audio_files = AudioFiles(AudioStore(db), clock)
         engine = DeliveryEngine(
             outbox,
-            telegram_sender(app.bot),
+            telegram_sender(app.bot, audio_files),
             clock,
             settings.broadcast_rate,
             prepare=discreet_service.prepare,
+            channel=channel,
         )
         organiser_store = OrganiserStore(db)
         broadcasts = BroadcastService(organiser_store, outbox, clock, engine.wake)
@@ -281,7 +310,7 @@ def _make_startup(settings: Settings, clock: Clock, start_background: bool) -> A
             meetings=MeetingService(organiser_store, outbox, clock, broadcasts),
             delivery=engine,
             reminders=ReminderService(ReminderStore(db), outbox, clock, broadcasts.posting),
-            audio=AudioFiles(AudioStore(db), clock),
+            audio=audio_files,
             episodes=[],
             cases=CaseService(
                 CaseStore(db),
@@ -301,6 +330,7 @@ def _make_startup(settings: Settings, clock: Clock, start_background: bool) -> A
             limiter.on_sent = discreet_service.remember
         engine.on_blocked.append(users.mark_blocked)
         engine.on_batch_progress.append(lambda batch: _report(services, batch))
+        engine.on_campaign_stopped.append(lambda batch, why: _stopped(services, batch, why))
         await _register_commands(app)
         if start_background:
             engine.start()
@@ -368,28 +398,27 @@ async def daily_cases(services: Services) -> None:
         log.info("daily cases job stopped by shutdown")
 
 
-async def _report(services: Services, batch_id: int) -> None:
-    """Progress at each quarter of a long send, and one final delivery report."""
-    event = await services.broadcasts.progress_event(batch_id)
-    if event is None:
-        return
-    kind, broadcast, counts = event
+async def _stopped(services: Services, batch_id: int, why: str) -> None:
+    """The channel stopped a campaign (WhatsApp's spam limit): its organiser hears why."""
+    broadcast = await services.broadcasts.get(batch_id)
+    counts = await services.outbox.batch_counts(batch_id)
     organiser = await services.users.get(broadcast.user_id)
-    with i18n.using(organiser.locale if organiser else services.settings.default_locale):
-        template = (
-            i18n._("📊 Delivery report #{id}: sent {sent}, failed {failed}, blocked {blocked}.")
-            if kind == "done"
-            else i18n._("📤 Sending #{id}: {sent} of {total} sent so far.")
-        )
-        text = template.format(
-            id=broadcast.id,
-            sent=counts.get("sent", 0),
-            failed=counts.get("failed", 0),
-            blocked=counts.get("blocked", 0),
-            total=broadcast.recipients,
-        )
+    locale = organiser.locale if organiser else services.settings.default_locale
+    with i18n.using(locale):
+        text = i18n._(
+            "⛔ Announcement #{id} was stopped: WhatsApp limits messages that people report as"
+            " spam. {cancelled} were not sent. Send announcements only to workers who asked"
+            " for them."
+        ).format(id=broadcast.id, cancelled=counts.get("cancelled", 0))
+    await _tell_organiser(services, broadcast.user_id, organiser, text, f"r{broadcast.id}:stopped")
+
+
+async def _tell_organiser(
+    services: Services, user_id: int, organiser: User | None, text: str, key: str
+) -> None:
+    """A report to the organiser, through the outbox (on her own channel), once per key."""
     recipient = Recipient(
-        broadcast.user_id,
+        user_id,
         organiser.locale if organiser else services.settings.default_locale,
         organiser.timezone if organiser else None,
         organiser.country if organiser else None,
@@ -398,13 +427,45 @@ async def _report(services: Services, batch_id: int) -> None:
     await posting.post(
         [
             posting.message(
-                recipient,
-                "report",
-                "sendMessage",
-                {"chat_id": broadcast.user_id, "text": text},
-                f"r{broadcast.id}:{kind}:{counts.get('sent', 0)}",
+                recipient, "report", "sendMessage", {"chat_id": user_id, "text": text}, key
             )
         ]
+    )
+
+
+async def _report(services: Services, batch_id: int) -> None:
+    """Progress at each quarter of a long send, and one final delivery report."""
+    event = await services.broadcasts.progress_event(batch_id)
+    if event is None:
+        return
+    kind, broadcast, counts = event
+    organiser = await services.users.get(broadcast.user_id)
+    with i18n.using(organiser.locale if organiser else services.settings.default_locale):
+        if kind != "done":
+            template = i18n._("📤 Sending #{id}: {sent} of {total} sent so far.")
+        elif counts.get("held", 0):
+            template = i18n._(
+                "📊 Delivery report #{id}: sent {sent}, failed {failed}, blocked {blocked},"
+                " waiting for them to write on WhatsApp {held}."
+            )
+        else:
+            template = i18n._(
+                "📊 Delivery report #{id}: sent {sent}, failed {failed}, blocked {blocked}."
+            )
+        text = template.format(
+            id=broadcast.id,
+            sent=counts.get("sent", 0),
+            failed=counts.get("failed", 0),
+            blocked=counts.get("blocked", 0),
+            held=counts.get("held", 0),
+            total=broadcast.recipients,
+        )
+    await _tell_organiser(
+        services,
+        broadcast.user_id,
+        organiser,
+        text,
+        f"r{broadcast.id}:{kind}:{counts.get('sent', 0)}",
     )
 
 

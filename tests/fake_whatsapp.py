@@ -60,12 +60,15 @@ class FakeCloudAPI:
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     uploads: int = 0
     last_from: dict[str, float] = field(default_factory=dict)  # the 24-hour window
+    # templates registered with Meta: name -> language codes
+    templates: dict[str, set[str]] = field(default_factory=dict)
+    refuse: dict[str, int] = field(default_factory=dict)  # wa_id -> an error code, once each
     port: int = 0
     bot_url: str = ""  # where webhooks go
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     # ---- the API -------------------------------------------------------------------------
-    def _error(self, code: int, message: str) -> Response:
+    def _error(self, code: int, message: str, status: int = 400) -> Response:
         return JSONResponse(
             {
                 "error": {
@@ -76,7 +79,7 @@ class FakeCloudAPI:
                     "fbtrace_id": "fake",
                 }
             },
-            status_code=400,
+            status_code=status,
         )
 
     async def _messages(self, request: Request) -> Response:
@@ -86,11 +89,15 @@ class FakeCloudAPI:
         to, kind = str(payload.get("to")), payload.get("type")
         if payload.get("messaging_product") != "whatsapp":
             return self._error(100, "messaging_product is required")
+        if to in self.refuse:
+            code = self.refuse.pop(to)
+            status = 429 if code in (130429, 80007) else 400
+            return self._error(code, "Refused for the test", status)
         if kind != "template" and time.time() - self.last_from.get(to, 0) > WINDOW:
             return self._error(131047, "Re-engagement message")
         problem = self._check(kind, payload.get(kind) or {})
         if problem:
-            return self._error(131009, problem)
+            return self._error(132001 if kind == "template" else 131009, problem)
         wamid = f"wamid.FAKE{next(self._ids)}"
         self.sent.append(Sent(to, kind, payload, wamid))
         return JSONResponse(
@@ -136,6 +143,11 @@ class FakeCloudAPI:
                 return "caption length"
             return None
         if kind == "location":
+            return None
+        if kind == "template":
+            language = (body.get("language") or {}).get("code")
+            if language not in self.templates.get(str(body.get("name")), set()):
+                return "template name does not exist in the translation"
             return None
         return f"type {kind} not supported here"
 
@@ -242,6 +254,17 @@ class FakeCloudAPI:
                     "type": "button_reply",
                     "button_reply": {"id": choice_id, "title": "·"},
                 },
+            },
+        )
+
+    def quick_reply(self, wa_id: str, text: str, context_id: str) -> dict[str, Any]:
+        """Her tap on a template's quick-reply button."""
+        return self.payload(
+            wa_id,
+            {
+                "type": "button",
+                "context": {"from": self.phone_id, "id": context_id},
+                "button": {"text": text, "payload": text},
             },
         )
 

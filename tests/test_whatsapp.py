@@ -3,6 +3,7 @@ against a fake Cloud API on 127.0.0.1, with webhooks over real HTTP."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -209,45 +210,11 @@ def test_every_label_fits_a_whatsapp_list_row(locale: str) -> None:
     assert too_long == []
 
 
-async def test_outside_the_24_hour_window_a_message_is_refused_not_taken_for_a_block(
-    wa: WhatsAppHarness,
-) -> None:
-    """WhatsApp refuses free-form messages 24 hours after her last one (code 131047): the
-    outbox records a refusal; she is not marked as having blocked the bot."""
+async def _announce(wa: WhatsAppHarness, user_id: int, key: str, text: str) -> None:
     from bot.storage.organisers import Recipient
 
-    await wa.onboard(MARIA, "Español", "🇲🇽 México")
     services = wa.channel.app.bot_data.services
     assert services is not None
-    user_id = await services.db.fetchval("SELECT user_id FROM channel_identities")
-    wa.fake.last_from[MARIA] = 0  # her last message was long ago
-    posting = services.broadcasts.posting
-    await posting.post(
-        [
-            posting.message(
-                Recipient(int(user_id), "es", None, "MX", quiet=False),
-                "announcement",
-                "sendMessage",
-                {"chat_id": int(user_id), "text": "Asamblea el martes"},
-                "w1",
-            )
-        ]
-    )
-    await services.delivery.drain(limit_seconds=10)
-    row = await services.db.fetchone(
-        "SELECT status, last_error FROM outbox WHERE dedupe_key = 'w1'"
-    )
-    assert row is not None and row[0] == "failed" and "24-hour" in row[1]
-    assert await services.db.fetchval("SELECT active FROM users WHERE user_id = ?", (user_id,)) == 1
-
-
-async def test_delivery_statuses_are_recorded_for_the_outbox(wa: WhatsAppHarness) -> None:
-    from bot.storage.organisers import Recipient
-
-    await wa.onboard(MARIA, "Español", "🇲🇽 México")
-    services = wa.channel.app.bot_data.services
-    assert services is not None
-    user_id = int(await services.db.fetchval("SELECT user_id FROM channel_identities"))
     posting = services.broadcasts.posting
     await posting.post(
         [
@@ -255,12 +222,128 @@ async def test_delivery_statuses_are_recorded_for_the_outbox(wa: WhatsAppHarness
                 Recipient(user_id, "es", None, "MX", quiet=False),
                 "announcement",
                 "sendMessage",
-                {"chat_id": user_id, "text": "Asamblea el martes"},
-                "s1",
+                {"chat_id": user_id, "text": text},
+                key,
             )
         ]
     )
     await services.delivery.drain(limit_seconds=10)
+
+
+async def _her_id(wa: WhatsAppHarness, wa_id: str) -> int:
+    services = wa.channel.app.bot_data.services
+    assert services is not None
+    return int(
+        await services.db.fetchval(
+            "SELECT user_id FROM channel_identities WHERE external_id = ?", (wa_id,)
+        )
+    )
+
+
+async def _statuses(wa: WhatsAppHarness) -> dict[str, tuple[str, str | None]]:
+    services = wa.channel.app.bot_data.services
+    assert services is not None
+    rows = await services.db.fetchall(
+        "SELECT dedupe_key, status, last_error FROM outbox WHERE dedupe_key LIKE 'w%'"
+    )
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+async def test_outside_her_window_messages_wait_she_gets_one_notice_and_they_go_when_she_taps(
+    wa: WhatsAppHarness,
+) -> None:
+    """24 hours after her last message WhatsApp takes no free-form message. The bot does not
+    try: each message waits ('held'), one registered template tells her something waits (it
+    says nothing of what), and when she taps its button everything waiting goes out."""
+    wa.fake.templates = {"dwbot_notice": {"es"}}
+    await wa.onboard(MARIA, "Español", "🇲🇽 México")
+    services = wa.channel.app.bot_data.services
+    assert services is not None
+    user_id = await _her_id(wa, MARIA)
+    wa.channel.clock.advance(hours=25)  # type: ignore[attr-defined]
+    wa.fake.last_from[MARIA] = 0
+    before = len(wa.fake.to(MARIA))
+    await _announce(wa, user_id, "w1", "Asamblea el martes")
+    await _announce(wa, user_id, "w2", "Taller el jueves")
+    assert await _statuses(wa) == {
+        "w1": ("held", "waiting for her to write"),
+        "w2": ("held", "waiting for her to write"),
+    }
+    sent = wa.fake.to(MARIA)[before:]
+    assert [(s.type, s.body["template"]["name"]) for s in sent] == [("template", "dwbot_notice")]
+    assert sent[0].body["template"]["language"] == {"code": "es"}
+    # She is not taken for someone who blocked the bot.
+    assert await services.db.fetchval("SELECT active FROM users WHERE user_id = ?", (user_id,)) == 1
+    # She taps "Leer": her window opens, both messages go, and nothing else is said.
+    answer = await wa.fake.deliver(wa.fake.quick_reply(MARIA, "Leer", sent[0].id))
+    assert answer.status_code == 200
+    assert wa.channel.inbox is not None
+    await wa.channel.inbox.drain()
+    await services.delivery.drain(limit_seconds=20)
+    after = wa.fake.to(MARIA)[before + 1 :]
+    assert sorted(s.text for s in after) == ["Asamblea el martes", "Taller el jueves"]
+    assert {k: v[0] for k, v in (await _statuses(wa)).items()} == {"w1": "sent", "w2": "sent"}
+
+
+async def test_when_whatsapp_says_her_window_closed_the_message_waits_for_her(
+    wa: WhatsAppHarness,
+) -> None:
+    """The bot thought her window open, WhatsApp answers 131047: held, not failed."""
+    await wa.onboard(MARIA, "Español", "🇲🇽 México")
+    wa.fake.last_from[MARIA] = 0  # WhatsApp's clock says long ago
+    await _announce(wa, await _her_id(wa, MARIA), "w1", "Asamblea el martes")
+    assert await _statuses(wa) == {"w1": ("held", "waiting for her to write")}
+
+
+async def test_with_no_template_for_her_language_the_message_waits_without_a_notice(
+    wa: WhatsAppHarness,
+) -> None:
+    wa.fake.templates = {"dwbot_notice": {"es"}}  # Meta knows the Spanish one only
+    await wa.onboard(AMINA, "العربية", "🇪🇸 إسبانيا")
+    wa.channel.clock.advance(hours=25)  # type: ignore[attr-defined]
+    before = len(wa.fake.to(AMINA))
+    await _announce(wa, await _her_id(wa, AMINA), "w1", "اجتماع يوم الثلاثاء")
+    assert await _statuses(wa) == {"w1": ("held", "waiting for her to write")}
+    assert wa.fake.to(AMINA)[before:] == []  # the Arabic template is not registered: skipped
+
+
+async def test_too_many_to_one_user_delays_only_her_messages(wa: WhatsAppHarness) -> None:
+    """131056 (pair rate limit): her message waits a few seconds; nothing is paused."""
+    await wa.onboard(MARIA, "Español", "🇲🇽 México")
+    wa.fake.refuse[MARIA] = 131056
+    services = wa.channel.app.bot_data.services
+    assert services is not None
+    from bot.storage.organisers import Recipient
+
+    posting = services.broadcasts.posting
+    user_id = await _her_id(wa, MARIA)
+    await posting.post(
+        [
+            posting.message(
+                Recipient(user_id, "es", None, "MX", quiet=False),
+                "announcement",
+                "sendMessage",
+                {"chat_id": user_id, "text": "Asamblea"},
+                "w1",
+            )
+        ]
+    )
+    await services.delivery.send_due()
+    await asyncio.sleep(0.3)
+    row = await services.db.fetchone(
+        "SELECT status, last_error, not_before, attempts FROM outbox WHERE dedupe_key = 'w1'"
+    )
+    assert row is not None and tuple(row)[:2] == ("pending", "too fast to her")
+    assert row[3] == 0  # not counted as a failed attempt
+    assert services.delivery.lanes["whatsapp"].bucket._paused_until == 0.0  # type: ignore[union-attr]
+
+
+async def test_delivery_statuses_are_recorded_for_the_outbox(wa: WhatsAppHarness) -> None:
+    await wa.onboard(MARIA, "Español", "🇲🇽 México")
+    services = wa.channel.app.bot_data.services
+    assert services is not None
+    user_id = int(await services.db.fetchval("SELECT user_id FROM channel_identities"))
+    await _announce(wa, user_id, "s1", "Asamblea el martes")
     sent = wa.fake.to(MARIA)[-1]
     for state in ("delivered", "read", "delivered"):  # a late "delivered" does not undo "read"
         assert (await wa.fake.deliver(wa.fake.status(MARIA, sent.id, state))).status_code == 200
@@ -286,3 +369,23 @@ async def test_logs_hold_neither_her_number_nor_her_words_even_at_debug(
     assert MARIA not in written
     assert "no me paga" not in written
     assert "test-token" not in written
+
+
+async def test_a_caption_longer_than_whatsapp_takes_is_split_not_cut(wa: WhatsAppHarness) -> None:
+    await wa.onboard(MARIA, "Español", "🇲🇽 México")
+    services = wa.channel.app.bot_data.services
+    assert services is not None
+    user_id = await services.db.fetchval("SELECT user_id FROM channel_identities")
+    lines = [f"Línea {n}: lo que la trabajadora necesita saber de su periodo." for n in range(40)]
+    caption = "\n".join(lines)
+    assert len(caption) > 2000
+    before = len(wa.fake.to(MARIA))
+    await wa.channel.app.bot.send_document(
+        user_id, document=b"%PDF-1.4 test", filename="extracto.pdf", caption=caption
+    )
+    sent = wa.fake.to(MARIA)[before:]
+    assert sent[0].type == "document"
+    assert all(len(s.text) <= 1024 for s in sent if s.type == "document")
+    assert all(len(s.text) <= 4096 for s in sent)
+    joined = "\n".join(s.text for s in sent)
+    assert all(line in joined for line in lines)  # every line arrives, none cut

@@ -101,8 +101,8 @@ def _find(context: BotContext, episode_id: str, language: str) -> Episode:
 
 async def send_voice(context: BotContext, chat_id: int, part: AudioPart, caption: str) -> None:
     """Send a voice note: by its stored file_id when Telegram has it, else upload it once."""
-    files = context.services.audio
-    file_id = await files.file_id(part)
+    files, bot_id = context.services.audio, context.bot.id
+    file_id = await files.file_id(part.path, bot_id)
     if file_id is not None:
         try:
             await context.bot.send_voice(
@@ -110,7 +110,7 @@ async def send_voice(context: BotContext, chat_id: int, part: AudioPart, caption
             )
             return
         except BadRequest:
-            await files.forget(part)  # Telegram no longer knows that id: upload again
+            await files.forget(part.path, bot_id)  # Telegram no longer knows that id: upload again
     message = await context.bot.send_voice(
         chat_id,
         InputFile(part.path.read_bytes(), filename=part.path.name),
@@ -118,7 +118,7 @@ async def send_voice(context: BotContext, chat_id: int, part: AudioPart, caption
         duration=round(part.seconds),
     )
     if message.voice is not None:
-        await files.remember(part, message.voice.file_id)
+        await files.remember(part.path, bot_id, message.voice.file_id)
 
 
 async def on_episode(update: Update, context: BotContext) -> None:
@@ -278,15 +278,13 @@ async def _announce(context: BotContext, user: User, episode_id: int) -> None:
     recipients = await services.broadcasts.recipients(Audience("episodes", languages=(language,)))
     if not recipients:
         return
-    # Upload once (to the organiser, as a preview) so every worker gets the same file_id.
+    # A preview to the organiser; each worker's channel uploads the file once for all of
+    # its recipients (the outbox names the file, not one bot's file id).
     part = episode.audio[language][0]
     with contextlib.suppress(Exception):
         await send_voice(context, user.user_id, part, f"🎧 {episode.titles[language]}")
-    file_id = await services.audio.file_id(part)
-    if file_id is None:
-        return
     await services.broadcasts.post_episode(
-        episode_id, episode.titles[language], file_id, recipients
+        episode_id, episode.titles[language], part.path, recipients
     )
 
 

@@ -683,6 +683,14 @@ async def broadcasts_command(update: Update, context: BotContext) -> None:
             failed=counts.get("failed", 0),
             blocked=counts.get("blocked", 0),
         )
+        if counts.get("held"):
+            text += "\n" + _("⏳ Waiting for them to write on WhatsApp: {n}").format(
+                n=counts["held"]
+            )
+        if "wa_delivered" in counts:
+            text += "\n" + _("WhatsApp: delivered {delivered}, read {read}").format(
+                delivered=counts["wa_delivered"], read=counts["wa_read"]
+            )
         rows = (
             [[(_("✖️ Cancel"), callbacks.encode("org", "cancel_b", broadcast.id))]]
             if broadcast.status in ("scheduled", "queued")

@@ -10,6 +10,7 @@ content/episodes/catalogue.json      what the build made: parts, seconds, bytes,
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import tempfile
@@ -211,22 +212,24 @@ def episodes_with_recorded(
 
 
 class AudioFiles:
-    """Use cases for audio files on the channel: which voice notes Telegram already has (its
-    file_id, tied to the file's content), and the episodes organisers recorded."""
+    """Use cases for audio files on the channel: which voice notes each bot already has (its
+    file_id, tied to the file's content; a file id means something only to the bot that
+    uploaded it), and the episodes organisers recorded."""
 
     def __init__(self, store: AudioStore, clock: Clock) -> None:
         self.store = store
         self.clock = clock
 
-    async def file_id(self, part: AudioPart) -> str | None:
-        return await self.store.file_id(str(part.path), audio.sha256(part.path.read_bytes()))
+    async def file_id(self, path: Path, bot_id: int) -> str | None:
+        content = await asyncio.to_thread(path.read_bytes)
+        return await self.store.file_id(bot_id, str(path), audio.sha256(content))
 
-    async def remember(self, part: AudioPart, file_id: str) -> None:
-        digest = audio.sha256(part.path.read_bytes())
-        await self.store.remember(str(part.path), digest, file_id, iso(self.clock.now()))
+    async def remember(self, path: Path, bot_id: int, file_id: str) -> None:
+        digest = audio.sha256(await asyncio.to_thread(path.read_bytes))
+        await self.store.remember(bot_id, str(path), digest, file_id, iso(self.clock.now()))
 
-    async def forget(self, part: AudioPart) -> None:
-        await self.store.forget(str(part.path))
+    async def forget(self, path: Path, bot_id: int) -> None:
+        await self.store.forget(bot_id, str(path))
 
     async def add_recorded(self, language: str, title: str, parts: list[audio.Part]) -> int:
         listing = [

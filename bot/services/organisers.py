@@ -11,6 +11,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -21,6 +22,7 @@ from bot.domain.countries import country
 from bot.domain.errors import NotAllowed, UserFacingError
 from bot.domain.users import Role, User
 from bot.i18n import N_, _
+from bot.services.delivery import FILE_REFERENCE
 from bot.services.posting import LANE_REPLY, PostingService, timezone_of
 from bot.services.users import UserService
 from bot.storage.organisers import Broadcast, Meeting, OrganiserStore, Recipient
@@ -312,7 +314,7 @@ class BroadcastService:
         return broadcast
 
     async def post_episode(
-        self, episode: int, title: str, voice_file_id: str, recipients: list[Recipient]
+        self, episode: int, title: str, voice: Path, recipients: list[Recipient]
     ) -> None:
         """Tell subscribers of a new recorded episode, each in her language, with a stop button."""
         messages = []
@@ -322,7 +324,7 @@ class BroadcastService:
                 markup = stop_button("episodes")
             payload = {
                 "chat_id": recipient.user_id,
-                "voice": voice_file_id,
+                "voice": FILE_REFERENCE + str(voice),  # each channel's sender sends the file
                 "caption": caption,
                 "reply_markup": markup,
             }

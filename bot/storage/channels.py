@@ -10,6 +10,10 @@ from bot.domain.clock import iso
 from bot.storage.database import Database
 
 FIRST_CHANNEL_USER_ID = 1 << 53  # beyond Telegram's ids (at most 52 significant bits)
+_WROTE = (
+    "UPDATE channel_identities SET last_inbound_at = ? WHERE user_id = ?"
+    " AND (last_inbound_at IS NULL OR last_inbound_at < ?)"
+)
 
 
 class ChannelStore:
@@ -69,6 +73,7 @@ class ChannelStore:
                     " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     (message_id, user_id, json.dumps(payload, ensure_ascii=False), iso(now)),
                 )
+                await tx.execute(_WROTE, (iso(now), user_id, iso(now)))
                 results.append((user_id, bool(new)))
         return results
 
@@ -76,13 +81,21 @@ class ChannelStore:
     async def receive(self, message_id: str, user_id: int, payload: Any, now: dt.datetime) -> bool:
         """Keep a webhook message; False if it was received before (a redelivery)."""
         async with self.db.transaction() as tx:
-            return bool(
-                await tx.rowcount(
-                    "INSERT INTO whatsapp_inbound (message_id, user_id, payload, received_at)"
-                    " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    (message_id, user_id, json.dumps(payload, ensure_ascii=False), iso(now)),
-                )
+            new = await tx.rowcount(
+                "INSERT INTO whatsapp_inbound (message_id, user_id, payload, received_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (message_id, user_id, json.dumps(payload, ensure_ascii=False), iso(now)),
             )
+            await tx.execute(_WROTE, (iso(now), user_id, iso(now)))
+            return bool(new)
+
+    async def last_wrote(self, channel: str, user_id: int) -> dt.datetime | None:
+        """When she last wrote on this channel (WhatsApp's 24-hour window starts there)."""
+        value = await self.db.fetchval(
+            "SELECT last_inbound_at FROM channel_identities WHERE channel = ? AND user_id = ?",
+            (channel, user_id),
+        )
+        return dt.datetime.fromisoformat(value) if value else None
 
     async def pending(self, limit: int = 100) -> list[tuple[str, int, Any]]:
         rows = await self.db.fetchall(

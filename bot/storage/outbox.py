@@ -32,6 +32,7 @@ class QueuedMessage:
     payload: dict[str, Any]
     attempts: int
     batch_id: int | None
+    channel: str = "telegram"  # her channel: which sender and which limits
 
 
 async def insert_messages(tx: Transaction, messages: Iterable[OutgoingMessage], now: str) -> None:
@@ -51,9 +52,12 @@ async def insert_messages(tx: Transaction, messages: Iterable[OutgoingMessage], 
         )
         for m in messages
     ]
+    # Her channel is where she wrote from: WhatsApp if she has a WhatsApp identity.
     await tx.executemany(
         "INSERT INTO outbox (user_id, kind, batch_id, dedupe_key, priority, method,"
-        " payload, not_before, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " payload, not_before, created_at, expires_at, channel)"
+        " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, COALESCE((SELECT channel FROM"
+        " channel_identities WHERE user_id = ?1), 'telegram') WHERE 1"
         " ON CONFLICT (dedupe_key) DO NOTHING",
         rows,
     )
@@ -68,15 +72,17 @@ class OutboxStore:
         async with self.db.transaction() as tx:
             await insert_messages(tx, messages, now)
 
-    async def due(self, now: str, limit: int, exclude: set[int]) -> list[QueuedMessage]:
+    async def due(
+        self, now: str, limit: int, exclude: set[int], channel: str = "telegram"
+    ) -> list[QueuedMessage]:
         rows = await self.db.fetchall(
-            "SELECT id, user_id, kind, method, payload, attempts, batch_id FROM outbox"
-            " WHERE status = 'pending' AND not_before <= ?"
+            "SELECT id, user_id, kind, method, payload, attempts, batch_id, channel FROM outbox"
+            " WHERE channel = ? AND status = 'pending' AND not_before <= ?"
             " ORDER BY priority, not_before, id LIMIT ?",
-            (now, limit + len(exclude)),
+            (channel, now, limit + len(exclude)),
         )
         return [
-            QueuedMessage(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6])
+            QueuedMessage(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6], r[7])
             for r in rows
             if r[0] not in exclude
         ][:limit]
@@ -84,14 +90,41 @@ class OutboxStore:
     async def sent_to(self, message_id: int, user_id: int) -> QueuedMessage | None:
         """A message already sent to `user_id` (for discreet mode's Read button)."""
         r = await self.db.fetchone(
-            "SELECT id, user_id, kind, method, payload, attempts, batch_id FROM outbox"
+            "SELECT id, user_id, kind, method, payload, attempts, batch_id, channel FROM outbox"
             " WHERE id = ? AND user_id = ? AND status = 'sent'",
             (message_id, user_id),
         )
-        return QueuedMessage(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6]) if r else None
+        if r is None:
+            return None
+        return QueuedMessage(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6], r[7])
 
-    async def next_due_at(self) -> str | None:
-        return await self.db.fetchval("SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
+    async def next_due_at(self, channel: str = "telegram") -> str | None:
+        return await self.db.fetchval(
+            "SELECT MIN(not_before) FROM outbox WHERE channel = ? AND status = 'pending'",
+            (channel,),
+        )
+
+    async def hold(self, message_id: int, reason: str) -> None:
+        """Kept, not sent: WhatsApp takes it only once she writes again (`release`)."""
+        await self.db.execute(
+            "UPDATE outbox SET status = 'held', last_error = ? WHERE id = ?", (reason, message_id)
+        )
+
+    async def holds_for(self, user_id: int) -> bool:
+        return bool(
+            await self.db.fetchval(
+                "SELECT 1 FROM outbox WHERE user_id = ? AND status = 'held' LIMIT 1", (user_id,)
+            )
+        )
+
+    async def release(self, user_id: int, now: str) -> int:
+        """She wrote: what was held for her is due now. The number released."""
+        async with self.db.transaction() as tx:
+            return await tx.rowcount(
+                "UPDATE outbox SET status = 'pending', not_before = ? WHERE user_id = ?"
+                " AND status = 'held'",
+                (now, user_id),
+            )
 
     async def claim(self, message_id: int) -> bool:
         """Take a pending message to send it now; False if it was cancelled meanwhile."""
@@ -108,14 +141,15 @@ class OutboxStore:
         """Drop what is still waiting past its expiry; return (kind, count) of what went."""
         async with self.db.transaction() as tx:
             rows = await tx.fetchall(
-                "SELECT kind, COUNT(*) FROM outbox WHERE status = 'pending'"
+                "SELECT kind, COUNT(*) FROM outbox WHERE status IN ('pending', 'held')"
                 " AND expires_at IS NOT NULL AND expires_at < ? GROUP BY kind",
                 (now,),
             )
             if rows:
                 await tx.execute(
                     "UPDATE outbox SET status = 'expired', last_error = 'too old to send'"
-                    " WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at < ?",
+                    " WHERE status IN ('pending', 'held') AND expires_at IS NOT NULL"
+                    " AND expires_at < ?",
                     (now,),
                 )
             return [(r[0], int(r[1])) for r in rows]
@@ -151,7 +185,7 @@ class OutboxStore:
         """A recipient who blocked the bot gets nothing more from the queue."""
         await self.db.execute(
             "UPDATE outbox SET status = 'blocked', last_error = ?"
-            " WHERE user_id = ? AND status = 'pending'",
+            " WHERE user_id = ? AND status IN ('pending', 'held')",
             (error, user_id),
         )
 
@@ -160,17 +194,26 @@ class OutboxStore:
             if batch_id is not None:
                 return await tx.rowcount(
                     "UPDATE outbox SET status = 'cancelled' WHERE batch_id = ?"
-                    " AND status = 'pending'",
+                    " AND status IN ('pending', 'held')",
                     (batch_id,),
                 )
             return await tx.rowcount(
                 "UPDATE outbox SET status = 'cancelled' WHERE dedupe_key LIKE ? ESCAPE '\\'"
-                " AND status = 'pending'",
+                " AND status IN ('pending', 'held')",
                 ((dedupe_prefix or "").replace("%", "\\%").replace("_", "\\_") + "%",),
             )
 
     async def batch_counts(self, batch_id: int) -> dict[str, int]:
+        """Messages of a broadcast by status, and (WhatsApp) by what became of them after:
+        "wa_delivered" (read ones included) and "wa_read"."""
         rows = await self.db.fetchall(
-            "SELECT status, COUNT(*) FROM outbox WHERE batch_id = ? GROUP BY status", (batch_id,)
+            "SELECT status, COUNT(*), SUM(channel_status IN ('delivered', 'read')),"
+            " SUM(channel_status = 'read') FROM outbox WHERE batch_id = ? GROUP BY status",
+            (batch_id,),
         )
-        return {r[0]: r[1] for r in rows}
+        counts = {r[0]: r[1] for r in rows}
+        delivered = sum(int(r[2] or 0) for r in rows)
+        read = sum(int(r[3] or 0) for r in rows)
+        if delivered or read:
+            counts["wa_delivered"], counts["wa_read"] = delivered, read
+        return counts

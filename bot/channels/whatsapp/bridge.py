@@ -104,14 +104,15 @@ class WhatsAppBridge:
             log.warning(
                 "WhatsApp refused %s: code %s (%s)", method, code, getattr(error, "message", "")
             )
-            status = 429 if code in (130429, 80007, 131056) else 400
-            description = f"WhatsApp error {code}"
+            # Throughput limits pause every send; every other refusal names its code, and the
+            # WhatsApp lane turns it into its outcome (`outbound.WhatsAppOutbound`).
+            status = 429 if code in (130429, 80007) else 400
+            description = f"Bad Request: WhatsApp error {code}"
             if code == 131047:
-                # Outside the 24-hour window: not a block (she can write again), so the
-                # outbox records it as refused, never as "blocked the bot".
-                description = "Bad Request: outside WhatsApp's 24-hour window, waiting for her"
+                # Outside the 24-hour window: not a block (she can write again).
+                description += ": outside the 24-hour window, waiting for her to write"
             elif code == 131026:
-                description = "Bad Request: undeliverable on WhatsApp"
+                description += ": undeliverable on WhatsApp"
             answer: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
             if status == 429:
                 answer["parameters"] = {"retry_after": 6}
@@ -198,6 +199,13 @@ class WhatsAppBridge:
             message["reply_markup"] = markup
         return message
 
+    async def send_template(self, chat_id: int, name: str, language_code: str) -> None:
+        """A registered template (outside her 24-hour window): only its name and language."""
+        to = await self._store().address(CHANNEL, chat_id)
+        if to is None:
+            raise LookupError("chat not found")
+        await self._post(to, "template", {"name": name, "language": {"code": language_code}})
+
     async def more(self, chat_id: int, data: str) -> bool:
         """The "More" row of a long list: its next page. False if it is not one."""
         if not data.startswith(convert.MORE_PREFIX):
@@ -231,11 +239,17 @@ class WhatsAppBridge:
         caption = convert.html_to_whatsapp(str(params.get("caption", "")))
         if kind == "document":
             body["filename"] = name
+        rest: list[str] = []
         if caption and kind in ("document", "image"):
-            body["caption"] = caption[: convert.CAPTION_LIMIT]
+            # A caption longer than WhatsApp takes: its first part on the file, the rest as
+            # text right after it, never cut off.
+            first, *rest = convert.split_text(caption, convert.CAPTION_LIMIT)
+            body["caption"] = first
+        elif caption:  # a voice note has no caption on WhatsApp
+            rest = convert.split_text(caption)
         wamid = await self._post(to, kind, body)
-        if caption and kind == "audio":  # a voice note has no caption on WhatsApp
-            await self._post(to, "text", {"body": caption})
+        for part in rest:
+            await self._post(to, "text", {"body": part})
         message = self._message(chat_id, wamid, "")
         entry = {"file_id": media_id, "file_unique_id": media_id}
         message[field] = (

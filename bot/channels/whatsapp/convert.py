@@ -207,9 +207,9 @@ def _inbound(message: JSON) -> Inbound:
             "list_reply"
         )
         return Inbound(kind="button", data=str((reply or {}).get("id", "")), **common)
-    if kind == "button":  # a template's quick reply
+    if kind == "button":  # a template's quick reply ("Read"): her window opens, nothing else
         button = message.get("button") or {}
-        return Inbound(kind="button", data=str(button.get("payload", "")), **common)
+        return Inbound(kind="wake", data=str(button.get("payload", "")), **common)
     if kind in ("audio", "image", "document", "voice", "sticker", "video"):
         media = message.get(kind) or {}
         media_kind = {

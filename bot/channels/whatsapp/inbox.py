@@ -21,7 +21,7 @@ from telegram import Update
 from bot.channels.whatsapp import convert
 from bot.channels.whatsapp.bridge import BOT_USER, CHANNEL, WhatsAppBridge, message_number
 from bot.context import BotApplication
-from bot.domain.clock import Clock
+from bot.domain.clock import Clock, iso
 from bot.domain.text import fold
 from bot.storage.channels import ChannelStore
 
@@ -89,8 +89,15 @@ class WhatsAppInbox:
                 inbound.message_id, user_id, asdict(inbound), self.clock.now()
             ):
                 kept += 1
+                await self._release(user_id)
                 self._start(inbound.message_id, user_id, inbound)
         return kept
+
+    async def _release(self, user_id: int) -> None:
+        """She wrote: her window is open, and what was held for her goes out now."""
+        services = self.app.bot_data.services
+        if services is not None and await services.outbox.release(user_id, iso(self.clock.now())):
+            services.delivery.wake()
 
     async def resume(self) -> int:
         """At start: what was kept but not handled before the process stopped."""
@@ -115,7 +122,9 @@ class WhatsAppInbox:
     ) -> None:
         async with lock, self._slots:  # the lock is fair: hers go in the order they came
             try:
-                if inbound.kind == "button" and await self.bridge.more(user_id, inbound.data):
+                if inbound.kind == "wake":
+                    pass  # a template's Read: what waited for her is on its way
+                elif inbound.kind == "button" and await self.bridge.more(user_id, inbound.data):
                     pass  # the next page of a long list, sent by the channel itself
                 else:
                     data = self.update_for(user_id, inbound)
