@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import sqlite3
 import threading
 from pathlib import Path
@@ -105,3 +106,27 @@ async def test_a_write_lock_held_by_another_process_delays_but_loses_nothing(
     await asyncio.to_thread(holder.join)
     assert replies and "wrong on my side" not in replies[-1].text
     assert await harness.db.fetchval("SELECT COUNT(*) FROM users WHERE user_id = 890") == 1
+
+
+async def test_a_burst_of_webhook_messages_is_kept_once_each_in_one_batch(tmp_path: Path) -> None:
+    from bot.storage.channels import FIRST_CHANNEL_USER_ID, ChannelStore
+
+    db = await Database.open(tmp_path / "w.sqlite3")
+    store = ChannelStore(db)
+    now = dt.datetime(2026, 12, 3, 12, 0, tzinfo=dt.UTC)
+    first = await store.receive_all(
+        "whatsapp",
+        [("521", "wamid.a", {"t": 1}), ("522", "wamid.b", {"t": 2}), ("521", "wamid.a", {})],
+        now,
+    )
+    maria, ana = FIRST_CHANNEL_USER_ID, FIRST_CHANNEL_USER_ID + 1
+    # the same message twice in one batch: kept once; two new people, two ids
+    assert first == [(maria, True), (ana, True), (maria, False)]
+    later = await store.receive_all(
+        "whatsapp", [("522", "wamid.b", {}), ("523", "wamid.c", {}), ("521", "wamid.d", {})], now
+    )
+    assert later == [(ana, False), (ana + 1, True), (maria, True)]  # a redelivery is not new
+    assert await db.fetchval("SELECT COUNT(*) FROM whatsapp_inbound") == 4
+    assert await db.fetchval("SELECT COUNT(*) FROM channel_identities") == 3
+    assert await store.last_wrote("whatsapp", maria) == now
+    await db.close()

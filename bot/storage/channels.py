@@ -50,31 +50,63 @@ class ChannelStore:
         self, channel: str, messages: list[tuple[str, str, Any]], now: dt.datetime
     ) -> list[tuple[int, bool]]:
         """Keep webhook messages (external id, message id, payload) in one transaction; for
-        each, her user id (made the first time she writes) and whether it is new."""
-        results = []
+        each, her user id (made the first time she writes) and whether it is new. A few
+        statements for the whole batch, however many messages it holds."""
+        at = iso(now)
+        results: list[tuple[int, bool]] = []
         async with self.db.transaction() as tx:
-            for external_id, message_id, payload in messages:
-                row = await tx.fetchone(
-                    "SELECT user_id FROM channel_identities WHERE channel = ? AND external_id = ?",
-                    (channel, external_id),
+            users: dict[str, int] = {}
+            external = sorted({external_id for external_id, _, _ in messages})
+            for chunk in _chunks(external):
+                marks = ", ".join("?" * len(chunk))
+                for external_id, user_id in await tx.fetchall(
+                    "SELECT external_id, user_id FROM channel_identities"
+                    f" WHERE channel = ? AND external_id IN ({marks})",
+                    (channel, *chunk),
+                ):
+                    users[external_id] = int(user_id)
+            new_people = [e for e in dict.fromkeys(e for e, _, _ in messages) if e not in users]
+            if new_people:
+                top = await tx.fetchone("SELECT MAX(user_id) FROM channel_identities")
+                first = max(FIRST_CHANNEL_USER_ID, int((top[0] if top else 0) or 0) + 1)
+                for offset, external_id in enumerate(new_people):
+                    users[external_id] = first + offset
+                await tx.executemany(
+                    "INSERT INTO channel_identities (channel, external_id, user_id, created_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    [(channel, e, users[e], at) for e in new_people],
                 )
-                if row is None:
-                    top = await tx.fetchone("SELECT MAX(user_id) FROM channel_identities")
-                    user_id = max(FIRST_CHANNEL_USER_ID, int((top[0] if top else 0) or 0) + 1)
-                    await tx.execute(
-                        "INSERT INTO channel_identities (channel, external_id, user_id, created_at)"
-                        " VALUES (?, ?, ?, ?)",
-                        (channel, external_id, user_id, iso(now)),
+            seen: set[str] = set()
+            ids = sorted({message_id for _, message_id, _ in messages})
+            for chunk in _chunks(ids):
+                marks = ", ".join("?" * len(chunk))
+                seen.update(
+                    row[0]
+                    for row in await tx.fetchall(
+                        f"SELECT message_id FROM whatsapp_inbound WHERE message_id IN ({marks})",
+                        tuple(chunk),
                     )
-                else:
-                    user_id = int(row[0])
-                new = await tx.rowcount(
-                    "INSERT INTO whatsapp_inbound (message_id, user_id, payload, received_at)"
-                    " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    (message_id, user_id, json.dumps(payload, ensure_ascii=False), iso(now)),
                 )
-                await tx.execute(_WROTE, (iso(now), user_id, iso(now)))
-                results.append((user_id, bool(new)))
+            rows = []
+            for external_id, message_id, payload in messages:
+                new = message_id not in seen
+                seen.add(message_id)  # the same message twice in one batch: kept once
+                results.append((users[external_id], new))
+                if new:
+                    rows.append(
+                        (
+                            message_id,
+                            users[external_id],
+                            json.dumps(payload, ensure_ascii=False),
+                            at,
+                        )
+                    )
+            await tx.executemany(
+                "INSERT INTO whatsapp_inbound (message_id, user_id, payload, received_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                rows,
+            )
+            await tx.executemany(_WROTE, [(at, user_id, at) for user_id in set(users.values())])
         return results
 
     # ---- inbound ---------------------------------------------------------------------------
@@ -141,3 +173,8 @@ class ChannelStore:
             " uploaded_at = excluded.uploaded_at",
             (sha256, media_id, iso(now)),
         )
+
+
+def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
+    """At most `size` values per IN list (SQLite's default limit is 32,766 parameters)."""
+    return [values[i : i + size] for i in range(0, len(values), size)]

@@ -26,7 +26,7 @@ from bot.domain.text import fold
 from bot.storage.channels import ChannelStore
 
 log = logging.getLogger(__name__)
-HANDLING_AT_ONCE = 8
+HANDLING_AT_ONCE = 4
 
 # Words she may send instead of a command, in every language (folded: no case, no accents).
 COMMAND_WORDS: dict[str, str] = {
@@ -81,17 +81,38 @@ class WhatsAppInbox:
                 await self.store.record_status(
                     CHANNEL, status.wa_id, message_number(status.message_id), status.status
                 )
-        for inbound in convert.messages(payload):
-            if not inbound.message_id or not inbound.wa_id:
-                continue
-            user_id = await self.store.user_for(CHANNEL, inbound.wa_id, self.clock.now())
-            if await self.store.receive(
-                inbound.message_id, user_id, asdict(inbound), self.clock.now()
-            ):
+        inbound = [m for m in convert.messages(payload) if m.message_id and m.wa_id]
+        if not inbound:
+            return 0
+        done: asyncio.Future[list[tuple[int, bool]]] = asyncio.get_running_loop().create_future()
+        self._waiting.append((inbound, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write(), name="whatsapp-inbox-writer")
+        for message, (user_id, new) in zip(inbound, await done, strict=True):
+            if new:
                 kept += 1
-                await self._release(user_id)
-                self._start(inbound.message_id, user_id, inbound)
+                self._start(message.message_id, user_id, message)
         return kept
+
+    async def _write(self) -> None:
+        """Group commit: every webhook waiting is kept in one transaction, so a burst costs
+        a few transactions, not one per message, and each webhook is answered as soon as
+        its messages are on disk."""
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            rows = [(m.wa_id, m.message_id, asdict(m)) for messages, _ in batch for m in messages]
+            try:
+                results = await self.store.receive_all(CHANNEL, rows, self.clock.now())
+            except Exception as error:
+                for _messages, done in batch:
+                    if not done.done():
+                        done.set_exception(error)
+                continue
+            at = 0
+            for messages, done in batch:
+                if not done.done():
+                    done.set_result(results[at : at + len(messages)])
+                at += len(messages)
 
     async def _release(self, user_id: int) -> None:
         """She wrote: her window is open, and what was held for her goes out now."""
@@ -122,6 +143,7 @@ class WhatsAppInbox:
     ) -> None:
         async with lock, self._slots:  # the lock is fair: hers go in the order they came
             try:
+                await self._release(user_id)
                 if inbound.kind == "wake":
                     pass  # a template's Read: what waited for her is on its way
                 elif inbound.kind == "button" and await self.bridge.more(user_id, inbound.data):
