@@ -244,3 +244,22 @@ async def test_a_button_on_an_inline_message_gets_a_short_no(harness: Harness) -
     calls = harness.api.calls[before:]
     assert [method for method, _p in calls] == ["answerCallbackQuery"]
     assert calls[0][1]["text"] == tr("es", "This button no longer works.")
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\x\\recibo.pdf", "recibo.pdf"),
+        (".bashrc", "bashrc"),
+        ("aviso $(rm -rf).pdf", "aviso_rm_-rf_.pdf"),
+        ("", "document"),
+        ("...", "document"),
+        ("ملف الاجتماع.pdf", "ملف_الاجتماع.pdf"),
+        ("a" * 200 + ".pdf", "a" * 76 + ".pdf"),
+    ],
+)
+def test_a_file_name_from_outside_is_made_safe(given: str, kept: str) -> None:
+    from bot.domain.text import safe_file_name
+
+    assert safe_file_name(given) == kept

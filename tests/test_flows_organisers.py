@@ -229,10 +229,11 @@ async def test_a_photo_announcement_keeps_its_caption(harness: Harness) -> None:
     await chat.press(org("now", "announce"))
     row = await harness.db.fetchone("SELECT texts, media FROM broadcasts")
     file_id = update["message"]["photo"][-1]["file_id"]
-    assert [json.loads(v) for v in row] == [
-        {"es": "Marcha el 8 de marzo"},
-        {"kind": "photo", "file_id": file_id},
-    ]
+    texts, media = (json.loads(v) for v in row)
+    assert texts == {"es": "Marcha el 8 de marzo"}
+    # the file is kept, so every channel can send it by its own file id
+    assert media == {"kind": "photo", "file_id": file_id, "path": media["path"]}
+    assert await asyncio.to_thread(Path(media["path"]).read_bytes) == b"\x89PNG"
 
 
 async def test_text_where_a_button_is_expected_keeps_the_flow(harness: Harness) -> None:

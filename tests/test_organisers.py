@@ -166,12 +166,15 @@ async def test_meeting_in_each_timezone_rsvp_reminders_and_change(harness: Harne
     ((ics_name, ics),) = organiser_copy.files.values()
     assert ics_name == "meeting.ics" and b"DTSTART:20260320T230000Z" in ics
     await harness.deliver()
-    # Each worker gets the notice, then the same calendar file by its file_id (one upload).
-    file_id = harness.api.messages[(ORGANISER, organiser_copy.message_id)]["document"]["file_id"]
+    # Each worker gets the notice, then the calendar file: uploaded once per content and
+    # channel, then sent by the file id (the organiser wrote only Spanish, so the English
+    # worker's file is the same file).
     for worker_id in (740, 741):
         notice, calendar = harness.api.sent_to(worker_id)[-2:]
         assert notice.method == "sendMessage" and calendar.method == "sendDocument"
-        assert calendar.params["document"] == file_id and not calendar.files
+        for name, content in calendar.files.values():
+            assert name == "meeting.ics" and b"DTSTART:20260320T230000Z" in content
+    assert await harness.db.fetchval("SELECT COUNT(*) FROM audio_uploads") == 1
     madrid = harness.api.sent_to(740)[-2]
     lima = harness.api.sent_to(741)[-2]
     starts = dt.datetime(2026, 3, 20, 23, 0, tzinfo=dt.UTC)

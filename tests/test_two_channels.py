@@ -199,3 +199,60 @@ async def test_the_same_episode_file_is_sent_on_each_channel_by_its_own_file_id(
     assert both.fake.uploads >= 1
     voice = [s for s in both.fake.to(MARIA) if s.type == "audio"]
     assert voice and voice[0].body["audio"]["id"] in both.fake.media
+
+
+async def test_a_meeting_called_on_whatsapp_reaches_workers_with_rsvp_and_calendar_file(
+    both: TwoChannels,
+) -> None:
+    await _organiser_on_whatsapp(both)
+    await both.telegram.onboard(user_id=TELEGRAM_WORKER, country="PE")
+    await both.telegram.chat(TELEGRAM_WORKER).press(callbacks.encode("sub", "meetings", 1))
+    await both.onboard(MARIA, "PE")
+    await both.send(MARIA, both.fake.press(MARIA, callbacks.encode("sub", "meetings", 1), "x"))
+    await both.say(ORGANISER, "/meeting")
+    await both.say(ORGANISER, "Asamblea general\nSalarios")
+    await both.say(ORGANISER, "2026-03-20 18:00")
+    await both.say(ORGANISER, "Av. Grau 123, Lima")
+    await both.press(ORGANISER, callbacks.encode("org", "audience", "meeting"))
+    await both.press(ORGANISER, callbacks.encode("org", "preview", "meeting"))
+    await both.press(ORGANISER, callbacks.encode("org", "now", "meeting"))
+    await both.deliver()
+    notice = [s for s in both.fake.to(MARIA) if "Asamblea general" in s.text]
+    assert notice, [s.text[:40] for s in both.fake.to(MARIA)]
+    going = callbacks.encode("rsvp", 1, "going")
+    assert going in [choice for _label, choice in notice[-1].choices]
+    assert any(
+        s.type == "document" and s.body["document"]["filename"].endswith(".ics")
+        for s in both.fake.to(MARIA)
+    )
+    assert any("Asamblea general" in s.text for s in both.telegram.api.sent_to(TELEGRAM_WORKER))
+    await both.press(MARIA, going)
+    await both.press(MARIA, going)  # a second tap changes nothing
+    services = both.telegram.app.bot_data.services
+    assert services is not None
+    rows = await services.db.fetchall("SELECT answer, COUNT(*) FROM rsvps GROUP BY answer")
+    assert [tuple(r) for r in rows] == [("going", 1)]
+
+
+async def test_a_voice_announcement_from_whatsapp_reaches_a_telegram_worker_too(
+    both: TwoChannels,
+) -> None:
+    """The organiser's file id is WhatsApp's: the bot keeps the file and each channel sends
+    it by its own id."""
+    await _organiser_on_whatsapp(both)
+    await _workers(both, MARIA)
+    voice = b"OggS" + bytes(range(256)) * 8
+    await both.say(ORGANISER, "/announce")
+    await both.send(ORGANISER, both.fake.voice(ORGANISER, voice))
+    await both.press(ORGANISER, callbacks.encode("org", "audience", "announce"))
+    await both.press(ORGANISER, callbacks.encode("org", "c", "announce", "PE"))
+    await both.press(ORGANISER, callbacks.encode("org", "preview", "announce"))
+    await both.press(ORGANISER, callbacks.encode("org", "now", "announce"))
+    await both.deliver()
+    telegram = [s for s in both.telegram.api.sent_to(TELEGRAM_WORKER) if s.method == "sendVoice"]
+    assert telegram and [content for _name, content in telegram[-1].files.values()] == [voice]
+    assert any(s.type == "audio" for s in both.fake.to(MARIA))
+    services = both.telegram.app.bot_data.services
+    assert services is not None
+    failed = await services.db.fetchval("SELECT COUNT(*) FROM outbox WHERE status = 'failed'")
+    assert failed == 0

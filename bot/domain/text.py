@@ -51,3 +51,22 @@ def group_tag(raw: str) -> str:
     import unicodedata
 
     return unicodedata.normalize("NFC", raw.strip().lstrip("#")).casefold()
+
+
+_UNSAFE_IN_NAME = re.compile(r"[^\w.\-]+", re.UNICODE)
+
+
+def safe_file_name(name: str, fallback: str = "document", limit: int = 80) -> str:
+    """A file name from outside, safe to write and to show: no folders, no hidden file, no
+    control or shell characters, at most `limit` characters (its extension kept)."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = _UNSAFE_IN_NAME.sub("_", unicodedata.normalize("NFC", base)).strip("._")
+    if not base:
+        return fallback
+    if len(base) > limit:
+        stem, dot, ext = base.rpartition(".")
+        ext = ext[:10] if dot else ""
+        base = (stem if dot else base)[: limit - len(ext) - 1].rstrip("._") + (
+            "." + ext if ext else ""
+        )
+    return base

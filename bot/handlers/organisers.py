@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import secrets
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, Concatenate, ParamSpec
 from zoneinfo import ZoneInfo
 
@@ -21,7 +22,7 @@ from bot.context import BotContext, Services
 from bot.domain.countries import COUNTRIES, OTHER, country
 from bot.domain.errors import UserFacingError
 from bot.domain.flows import Flow
-from bot.domain.text import MAX_INPUT_CHARS, group_tag
+from bot.domain.text import MAX_INPUT_CHARS, group_tag, safe_file_name
 from bot.domain.users import Role, User
 from bot.handlers import flows
 from bot.handlers.common import (
@@ -35,6 +36,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.flows import FlowSpec, buttons
 from bot.i18n import N_, _
+from bot.services.delivery import FILE_REFERENCE
 from bot.services.organisers import Audience, meeting_time_text, stop_button
 from bot.storage.organisers import Broadcast, Meeting, Recipient
 
@@ -181,8 +183,30 @@ def _attachment(update: Update) -> dict[str, str] | None:
     if message.voice:
         return {"kind": "voice", "file_id": message.voice.file_id}
     if message.document:
-        return {"kind": "document", "file_id": message.document.file_id}
+        return {
+            "kind": "document",
+            "file_id": message.document.file_id,
+            "name": safe_file_name(message.document.file_name or "document"),
+        }
     return None
+
+
+MEDIA_NAMES = {"photo": "photo.jpg", "voice": "voice.ogg", "document": "document"}
+MAX_MEDIA_BYTES = 20 * 1024 * 1024
+
+
+async def _keep_media(context: BotContext, media: dict[str, str]) -> Path:
+    """The announcement's file, kept on disk: the organiser's file id is her channel's, and
+    each worker's channel sends the file by its own (uploaded once per channel)."""
+    channel_file = await context.bot.get_file(media["file_id"])
+    if (channel_file.file_size or 0) > MAX_MEDIA_BYTES:
+        raise UserFacingError(N_("That file is too big (more than 20 MB)."))
+    name = media.get("name") or MEDIA_NAMES[media["kind"]]
+    folder = context.services.settings.data_dir / "broadcast_media" / secrets.token_hex(8)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    await channel_file.download_to_drive(target)
+    return target
 
 
 @organising
@@ -191,6 +215,7 @@ async def attach_media(update: Update, context: BotContext, user: User, flow: Fl
     media = _attachment(update)
     if media is None:
         raise UserFacingError(ONLY_TEXT)
+    media["path"] = str(await _keep_media(context, media))
     caption = update.effective_message.caption if update.effective_message else None
     with_media = Flow(flow.name, {**flow.data, "media": media}, flow.updated_at)
     await write_version(update, context, user, with_media, caption or "")
@@ -422,10 +447,10 @@ def render_change(meeting: Meeting, recipient: Recipient) -> str:
         )
 
 
-def _render(meetings: dict[int, Meeting], ics: str | None = None) -> Any:
+def _render(meetings: dict[int, Meeting], ics: dict[str, str]) -> Any:
     """How each recipient's copy of a broadcast looks: her language, her timezone. A meeting
-    notice is followed by its calendar file, sent by the file_id Telegram gave the
-    organiser's copy (uploaded once)."""
+    notice is followed by its calendar file in her language (`ics`: a file reference per
+    language, sent on each channel by that channel's own file id, uploaded once)."""
 
     def render(broadcast: Broadcast, recipient: Recipient) -> list[tuple[str, dict[str, object]]]:
         if broadcast.meeting_id is not None:
@@ -439,7 +464,8 @@ def _render(meetings: dict[int, Meeting], ics: str | None = None) -> Any:
                     "reply_markup": rsvp_markup(meeting.id, recipient.locale),
                 },
             )
-            if ics is None:
+            calendar = ics.get(recipient.locale)
+            if calendar is None:
                 return [notice]
             with i18n.using(recipient.locale):
                 caption = _("📅 To add the meeting to your phone's calendar, open this file.")
@@ -447,7 +473,7 @@ def _render(meetings: dict[int, Meeting], ics: str | None = None) -> Any:
                 notice,
                 (
                     "sendDocument",
-                    {"chat_id": recipient.user_id, "document": ics, "caption": caption},
+                    {"chat_id": recipient.user_id, "document": calendar, "caption": caption},
                 ),
             ]
         text = broadcast.texts.get(recipient.locale) or broadcast.texts[broadcast.fallback_locale]
@@ -461,7 +487,9 @@ def _render(meetings: dict[int, Meeting], ics: str | None = None) -> Any:
                     method,
                     {
                         "chat_id": recipient.user_id,
-                        media["kind"]: media["file_id"],
+                        media["kind"]: FILE_REFERENCE + media["path"]
+                        if media.get("path")
+                        else media["file_id"],
                         "caption": text[:1024],
                         "reply_markup": markup,
                     },
@@ -473,12 +501,15 @@ def _render(meetings: dict[int, Meeting], ics: str | None = None) -> Any:
     return render
 
 
-async def send_broadcast(services: Services, broadcast_id: int, ics: str | None = None) -> int:
+async def send_broadcast(services: Services, broadcast_id: int) -> int:
     """Queue a broadcast now (the scheduler calls this for scheduled ones too)."""
     broadcast = await services.broadcasts.get(broadcast_id)
     meetings: dict[int, Meeting] = {}
+    ics: dict[str, str] = {}
     if broadcast.meeting_id is not None:
-        meetings[broadcast.meeting_id] = await services.meetings.get(broadcast.meeting_id)
+        meeting = await services.meetings.get(broadcast.meeting_id)
+        meetings[meeting.id] = meeting
+        ics = await services.meetings.ics_files(meeting, services.settings.data_dir / "meetings")
     return await services.broadcasts.send(broadcast_id, _render(meetings, ics))
 
 
@@ -585,8 +616,9 @@ async def send_now(
         await context.services.once.release(user.user_id, press)
         raise
     await flows.end(context)
-    ics = await _send_ics(update, context, meeting_id, user.locale) if meeting_id else None
-    count = await send_broadcast(context.services, broadcast_id, ics)
+    if meeting_id:
+        await _send_ics(update, context, meeting_id, user.locale)
+    count = await send_broadcast(context.services, broadcast_id)
     await send(
         update,
         context,
@@ -647,20 +679,17 @@ async def _create_broadcast(
     )
 
 
-async def _send_ics(
-    update: Update, context: BotContext, meeting_id: int, locale: str
-) -> str | None:
-    """The .ics goes to the organiser first; its file_id is reused for every worker."""
+async def _send_ics(update: Update, context: BotContext, meeting_id: int, locale: str) -> None:
+    """The organiser's own copy of the calendar file."""
     from telegram import InputFile
 
     meeting = await context.services.meetings.get(meeting_id)
     assert update.effective_chat is not None
-    message = await context.bot.send_document(
+    await context.bot.send_document(
         update.effective_chat.id,
         InputFile(context.services.meetings.ics(meeting, locale), filename="meeting.ics"),
         caption=_("📅 Calendar file for this meeting."),
     )
-    return message.document.file_id if message.document else None
 
 
 # ---- lists and management -----------------------------------------------------------------

@@ -5,6 +5,7 @@ Everything sent in bulk or later goes through the outbox; nothing here talks to 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import re
@@ -548,6 +549,21 @@ class MeetingService:
         await self.posting.post(messages)
         return len(messages)
 
+    async def ics_files(self, meeting: Meeting, folder: Path) -> dict[str, str]:
+        """The meeting's calendar file in each language, written under `folder`, as outbox
+        file references: each channel's sender sends it by its own bot's file id (a
+        Telegram file id means nothing on WhatsApp). A folder per content, so a new time is
+        a new file, never the old one's cached id."""
+        found: dict[str, str] = {}
+        for locale in i18n.AVAILABLE_LOCALES:
+            content = self.ics(meeting, locale)
+            digest = hashlib.sha256(content).hexdigest()[:16]
+            path = folder / str(meeting.id) / digest / "meeting.ics"
+            if not path.exists():
+                await asyncio.to_thread(_write_file, path, content)
+            found[locale] = FILE_REFERENCE + str(path)
+        return found
+
     @staticmethod
     def ics(meeting: Meeting, locale: str) -> bytes:
         """An iCalendar file for the meeting (times in UTC; calendars show local time)."""
@@ -577,3 +593,11 @@ def meeting_time_text(meeting: Meeting, recipient: Recipient) -> str:
     starts = dt.datetime.fromisoformat(meeting.starts_at).astimezone(timezone_of(recipient))
     with i18n.using(recipient.locale):
         return i18n.fmt_datetime(starts, "full")
+
+
+def _write_file(path: Path, content: bytes) -> None:
+    """Whole or not at all: written beside, then renamed into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    partial.write_bytes(content)
+    partial.replace(path)
