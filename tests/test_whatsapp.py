@@ -389,3 +389,18 @@ async def test_a_caption_longer_than_whatsapp_takes_is_split_not_cut(wa: WhatsAp
     assert all(len(s.text) <= 4096 for s in sent)
     joined = "\n".join(s.text for s in sent)
     assert all(line in joined for line in lines)  # every line arrives, none cut
+
+
+def test_a_navigation_spacer_is_not_a_choice_on_whatsapp() -> None:
+    from bot.channels.whatsapp.convert import choices
+    from bot.handlers.common import INERT_LABEL
+
+    markup = {
+        "inline_keyboard": [
+            [
+                {"text": "◀️", "callback_data": "v1:page:1"},
+                {"text": INERT_LABEL, "callback_data": "v1:edge:last"},
+            ]
+        ]
+    }
+    assert [c.label for c in choices(markup)] == ["◀️"]

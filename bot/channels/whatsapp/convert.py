@@ -15,6 +15,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.handlers.common import INERT_LABEL
+
 JSON = dict[str, Any]
 
 TEXT_LIMIT = 4096
@@ -81,6 +83,8 @@ def choices(markup: JSON | None) -> list[Choice]:
     for row in markup.get("inline_keyboard") or []:
         for button in row:
             data = button.get("callback_data")
+            if data and button["text"] == INERT_LABEL:
+                continue  # a spacer that keeps Telegram's rows even: a row of its own here
             if data:
                 found.append(Choice(button["text"], data))
             elif button.get("url"):
