@@ -27,10 +27,10 @@ from bot.domain.records import Employer, PaymentEntry, WorkEntry
 from bot.domain.users import User
 from bot.domain.wages import Payment, Work, summarise
 from bot.i18n import _, ngettext
-from bot.services import statement
+from bot.services import pdf
 from bot.services.content import Library
-from bot.services.handbook import A4
 from bot.services.hours import EmployerSummary, Period, agreement_of
+from bot.services.pdf import A4
 from bot.services.record_csv import build_record_csv, safe_cell
 from bot.services.statement import StatementService, days_late
 from tests.conftest import FakeClock
@@ -253,7 +253,7 @@ def pages(monkeypatch: pytest.MonkeyPatch) -> list[RecordingA4]:
         made.append(RecordingA4(margin, rtl))
         return made[-1]
 
-    monkeypatch.setattr(statement, "A4", page)
+    monkeypatch.setattr(pdf, "A4", page)  # the statement takes its page from bot.services.pdf
     return made
 
 

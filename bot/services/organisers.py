@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import icalendar
-
 from bot import callbacks, i18n
 from bot.domain.clock import Clock, iso
 from bot.domain.countries import country
@@ -567,6 +565,8 @@ class MeetingService:
     @staticmethod
     def ics(meeting: Meeting, locale: str) -> bytes:
         """An iCalendar file for the meeting (times in UTC; calendars show local time)."""
+        import icalendar  # loads on the first calendar file, not at start
+
         texts = meeting.texts.get(locale) or next(iter(meeting.texts.values()))
         calendar = icalendar.Calendar()
         calendar.add("prodid", "-//dwbot//meetings//EN")

@@ -16,7 +16,6 @@ from bot.domain.settlement import Settlement
 from bot.domain.users import User
 from bot.i18n import _, ngettext
 from bot.services.content import Library
-from bot.services.handbook import A4
 from bot.services.hours import EmployerSummary, Period, agreement_of
 from bot.services.record_csv import local_moment, payment_method
 from bot.services.wording import per_unit, settlement_lines, summary_lines
@@ -65,6 +64,8 @@ class StatementService:
         tz = ZoneInfo(user.timezone or country(user.country).timezone)
         book = self.library.rules.get(country(user.country).jurisdiction)
         rules: Rules | None = book.on(min(period.end, self.clock.now().date())) if book else None
+        from bot.services.pdf import A4  # fpdf2 loads on the first PDF, not at start
+
         pdf = A4(margin=15, rtl=i18n.is_rtl())
         title = _("Record of hours worked and payments received")
         pdf.set_title(title)
