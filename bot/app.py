@@ -269,7 +269,7 @@ def _make_startup(settings: Settings, clock: Clock, start_background: bool, chan
         settings.ensure_data_dir()
         db = await Database.open(settings.database_path)
         users = UserService(UserStore(db), clock, settings.admin_ids, settings.default_locale)
-        library = Library.load()
+        library = Library.load(cache_dir=settings.data_dir / "cache")
         outbox = OutboxStore(db)
         discreet_service = DiscreetService(ChatLogStore(db), users, clock, outbox)
         audio_files = AudioFiles(AudioStore(db), clock)
@@ -331,7 +331,14 @@ def _make_startup(settings: Settings, clock: Clock, start_background: bool, chan
         engine.on_blocked.append(users.mark_blocked)
         engine.on_batch_progress.append(lambda batch: _report(services, batch))
         engine.on_campaign_stopped.append(lambda batch, why: _stopped(services, batch, why))
-        await _register_commands(app)
+        if start_background:
+            # The command menus are for her phone's "/" list, not for answering: the first
+            # poll does not wait for fourteen setMyCommands calls.
+            task = asyncio.create_task(_register_commands(app), name="register-commands")
+            _BACKGROUND.add(task)
+            task.add_done_callback(_BACKGROUND.discard)
+        else:
+            await _register_commands(app)
         if start_background:
             engine.start()
             scheduler = AsyncIOScheduler(timezone="UTC")
@@ -469,6 +476,9 @@ async def _report(services: Services, batch_id: int) -> None:
     )
 
 
+_BACKGROUND: set[asyncio.Task[None]] = set()  # start-up work that runs beside polling
+
+
 async def _register_commands(app: BotApplication) -> None:
     """setMyCommands in every language; offline, the bot still runs and tries next start."""
     assert app.bot_data.services is not None
@@ -487,6 +497,8 @@ async def _register_commands(app: BotApplication) -> None:
 
 
 async def _shutdown(app: BotApplication) -> None:
+    for task in list(_BACKGROUND):
+        task.cancel()
     scheduler = app.bot_data.scheduler
     if scheduler is not None:
         scheduler.shutdown(wait=False)

@@ -277,3 +277,45 @@ def test_a_search_line_finds_its_page_not_the_first() -> None:
     first = hits[0]
     assert first.page != 0 or len(first.topic.pages) == 1
     assert "denunciar sin papeles" in first.topic.page_search[first.page]
+
+
+def test_the_library_cache_gives_the_same_library_and_rebuilds_when_anything_changes(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from bot.services import content as content_module
+    from bot.services import library_cache
+
+    root = tmp_path / "content"
+    shutil.copytree(content_module.CONTENT_DIR, root)
+    cache = tmp_path / "cache"
+    built = Library.load(root, cache_dir=cache)
+    assert len(list(cache.glob("library-*.json"))) == 1
+    content_module._LOADED.clear()
+    again = Library.load(root, cache_dir=cache)
+    assert again.topics == built.topics and again.load_problems == built.load_problems
+    for question, locale in (("me pueden despedir si estoy embarazada", "es"), ("حامل", "ar")):
+        assert [(f.topic.topic, f.page) for f in again.search(question, "spain", locale)] == [
+            (f.topic.topic, f.page) for f in built.search(question, "spain", locale)
+        ]
+    # A changed topic is a new key: built afresh, and the old files go.
+    old_key = library_cache.key(root)
+    topic = root / "spain" / "pay.es.md"
+    text = topic.read_text("utf-8")
+    assert "**salario mínimo interprofesional**" in text
+    changed_text = text.replace("**salario mínimo interprofesional**", "**sueldo mínimo**")
+    topic.write_text(changed_text, "utf-8")
+    assert library_cache.key(root) != old_key
+    content_module._LOADED.clear()
+    changed = Library.load(root, cache_dir=cache)
+    assert "**sueldo mínimo**" in changed.topics[("spain", "pay", "es")].body
+    new_key = library_cache.key(root)
+    assert sorted(p.name for p in cache.iterdir()) == [
+        f"library-{new_key}.json",
+        f"library-{new_key}.sqlite",
+    ]
+    # A damaged cache is never trusted: the library is read again.
+    (cache / f"library-{library_cache.key(root)}.json").write_text("{not json", "utf-8")
+    content_module._LOADED.clear()
+    assert Library.load(root, cache_dir=cache).topics == changed.topics

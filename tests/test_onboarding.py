@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import html
 
@@ -141,6 +142,9 @@ async def test_commands_registered_with_telegram_in_each_language(settings) -> N
     await app.initialize()
     await app.post_init(app)  # type: ignore[misc]
     try:
+        import bot.app
+
+        await asyncio.gather(*list(bot.app._BACKGROUND))  # registered beside the first poll
         languages = [p.get("language_code") for m, p in api.calls if m == "setMyCommands"]
         assert sorted(filter(None, languages)) == sorted(i18n.AVAILABLE_LOCALES)
         assert None in languages  # and a default list

@@ -7,6 +7,7 @@ functions take text, so the checker, the bot and the tests share one definition.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 import tomllib
@@ -88,8 +89,9 @@ class Topic:
     # per page, the words people use for what its sections answer (`<!-- search: … -->`)
     page_search: tuple[tuple[str, ...], ...] = ()
 
-    @property
+    @functools.cached_property
     def pages(self) -> tuple[str, ...]:
+        """The chat screens, cut once per topic (every search hit and screen reads them)."""
         return tuple(paginate(self.body))
 
 

@@ -64,12 +64,13 @@ class Library:
         synonyms: dict[str, list[Synonym]] | None = None,
         terms: dict[str, list[Term]] | None = None,
         urgent: dict[str, UrgentSigns] | None = None,
+        index: SearchIndex | None = None,
     ) -> None:
         self.topics = {(t.jurisdiction, t.topic, t.language): t for t in topics}
         self.rules = rules
         self.checks = checks or {}  # the rights check's rules, per jurisdiction
         self.load_problems = problems
-        self._index = SearchIndex(
+        self._index = index or SearchIndex(
             (
                 Document(
                     t.jurisdiction,
@@ -92,22 +93,69 @@ class Library:
         self.urgent = urgent or {}  # signs of danger, per language (content/urgent/)
 
     @classmethod
-    def load(cls, root: Path = CONTENT_DIR) -> Library:
+    def load(cls, root: Path = CONTENT_DIR, cache_dir: Path | None = None) -> Library:
         """Read every topic and rules file; files with problems are skipped and reported.
 
         The library is read-only once built, so a process that builds the bot again (a test,
-        a second channel) reuses it while no file under `root` has changed."""
+        a second channel) reuses it while no file under `root` has changed. With `cache_dir`
+        (the bot's data folder), the parsed topics and the built search index are kept
+        there as JSON and an SQLite file, under a name made of every content file's bytes
+        and the code that reads them: the next start reads those instead of 504 files
+        (bot/services/library_cache.py)."""
         key = _fingerprint(root)
         cached = _LOADED.get(root)
         if cached is not None and cached[0] == key:
             return cached[1]
-        library = cls._read(root)
+        if cache_dir is not None:
+            from bot.services import library_cache
+
+            library = library_cache.load(cls, root, cache_dir)
+        else:
+            library = cls._read(root)
         _LOADED[root] = (key, library)
         return library
 
     @classmethod
     def _read(cls, root: Path) -> Library:
+        topics, problems = cls._read_topics(root)
+        return cls._assemble(root, topics, problems)
+
+    @staticmethod
+    def _read_topics(root: Path) -> tuple[list[Topic], list[str]]:
+        """Every topic file parsed and checked against its name; the problems of the rest."""
         topics: list[Topic] = []
+        problems: list[str] = []
+        for jurisdiction in JURISDICTIONS:
+            folder = root / jurisdiction
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.glob("*.md")):
+                match = _TOPIC_FILE_RE.match(path.name)
+                if match is None:
+                    continue  # REVIEW.md and other notes
+                try:
+                    topic = parse_topic(path.read_text("utf-8"), _rel(path))
+                except ContentError as exc:
+                    problems += [f"{exc.path}: {p}" for p in exc.problems]
+                    continue
+                mismatch = _name_mismatch(topic, jurisdiction, match["topic"], match["lang"])
+                if mismatch:
+                    problems.append(f"{_rel(path)}: {mismatch}")
+                    continue
+                topics.append(topic)
+        return topics, problems
+
+    @classmethod
+    def _assemble(
+        cls,
+        root: Path,
+        topics: list[Topic],
+        topic_problems: list[str],
+        index: Callable[[dict[str, list[Synonym]]], SearchIndex | None] = lambda _s: None,
+    ) -> Library:
+        """The library from its topics, with the rules, checks, terms, synonyms and signs of
+        danger read from their (few, small) files; `index` may supply a search index already
+        built for these topics."""
         rules: dict[str, RuleBook] = {}
         checks: dict[str, CheckRules] = {}
         terms: dict[str, list[Term]] = {}
@@ -125,20 +173,7 @@ class Library:
             explained = _parsed(folder / "terms.toml", parse_terms, problems)
             if explained is not None:
                 terms[jurisdiction] = explained
-            for path in sorted(folder.glob("*.md")):
-                match = _TOPIC_FILE_RE.match(path.name)
-                if match is None:
-                    continue  # REVIEW.md and other notes
-                try:
-                    topic = parse_topic(path.read_text("utf-8"), _rel(path))
-                except ContentError as exc:
-                    problems += [f"{exc.path}: {p}" for p in exc.problems]
-                    continue
-                mismatch = _name_mismatch(topic, jurisdiction, match["topic"], match["lang"])
-                if mismatch:
-                    problems.append(f"{_rel(path)}: {mismatch}")
-                    continue
-                topics.append(topic)
+        problems = topic_problems + problems
         synonyms: dict[str, list[Synonym]] = {}
         for language in LANGUAGES:
             found = _parsed(root / "search" / f"{language}.toml", parse_synonyms, problems)
@@ -151,7 +186,7 @@ class Library:
                 urgent[language] = signs
         if problems:
             log.warning("content: %d problems; run `dwbot content check`", len(problems))
-        return cls(topics, rules, problems, checks, synonyms, terms, urgent)
+        return cls(topics, rules, problems, checks, synonyms, terms, urgent, index(synonyms))
 
     def urgent_sign(self, text: str, locale: str) -> str | None:
         """The sign of danger her message shows (violence, threats, locked in, passport

@@ -13,6 +13,7 @@ import functools
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -115,6 +116,58 @@ class SearchIndex:
                 row[0] for row in self._db.execute(f"SELECT term FROM {table}_vocab")
             ]
         self._expand = functools.lru_cache(maxsize=8192)(self._expand_uncached)
+
+    # ---- a built index, kept between runs (bot/services/content.py's cache) ----------------
+    def state(self) -> tuple[dict[str, Any], bytes]:
+        """Everything the index knows, as JSON-able data and the FTS database's bytes."""
+        return (
+            {
+                "tables": [[j, lang, table] for (j, lang), table in self._tables.items()],
+                "pages": {
+                    table: {
+                        topic: [
+                            [sorted(p.text), sorted(p.asked), [list(x) for x in p.phrases]]
+                            for p in profiles
+                        ]
+                        for topic, profiles in topics.items()
+                    }
+                    for table, topics in self._pages.items()
+                },
+                "phrases": {
+                    table: {topic: [list(p) for p in ps] for topic, ps in topics.items()}
+                    for table, topics in self._phrases.items()
+                },
+                "vocabulary": self._vocabulary,
+            },
+            self._db.serialize(),
+        )
+
+    @classmethod
+    def from_state(
+        cls, data: dict[str, Any], database: bytes, synonyms: dict[str, list[Synonym]] | None
+    ) -> SearchIndex:
+        index = cls.__new__(cls)
+        index._synonyms = synonyms or {}
+        index._db = sqlite3.connect(":memory:", check_same_thread=False)
+        index._db.deserialize(database)
+        index._tables = {(j, lang): table for j, lang, table in data["tables"]}
+        index._pages = {
+            table: {
+                topic: [
+                    PageProfile(frozenset(text), frozenset(asked), tuple(map(tuple, phrases)))
+                    for text, asked, phrases in profiles
+                ]
+                for topic, profiles in topics.items()
+            }
+            for table, topics in data["pages"].items()
+        }
+        index._phrases = {
+            table: {topic: tuple(map(tuple, ps)) for topic, ps in topics.items()}
+            for table, topics in data["phrases"].items()
+        }
+        index._vocabulary = data["vocabulary"]
+        index._expand = functools.lru_cache(maxsize=8192)(index._expand_uncached)
+        return index
 
     def _expand_uncached(self, table: str, word: str) -> tuple[str, ...]:
         """The word, its prefix form, and words of this table within a small edit distance
