@@ -1,125 +1,113 @@
-"""Benchmark: updates per second and latency through the whole bot, against an echo-bot floor.
+"""Benchmark: updates per second through the whole bot, beside a bare PTB echo bot, per kind.
 
-Simulated users (closed loop: each waits for the bot's answer before the next action) send a
-realistic mix — onboarding buttons, commands, main-menu taps, free text, settings buttons —
-over HTTP to a fake Bot API on 127.0.0.1. The same traffic then goes to a bare
-python-telegram-bot echo bot on the same fake. Prints both and their ratio.
+For each kind of update a worker sends most (/help, a rights question, a main-menu tap on
+Hours & pay, a typed hours entry), three runs one after another on the same machine: the
+echo bot, the bot, the echo bot again. The figure is the bot's rate over the mean of the two
+echo runs, so a slower or faster moment of the machine shows in both.
 
-    .venv/bin/python bench/updates.py [--users 200] [--rounds 3]
+- The fake Bot API runs in a process of its own (bot/channels/loopback_server.py over HTTP
+  on 127.0.0.1), with the simulated workers: each sends an update and waits for the answer
+  before the next (closed loop). The bot's process does only the bot's work.
+- The workers are onboarded as real ones are, before any run: language, country, records
+  kept, one household paid by the hour, by pressing the real buttons (bench/offline.py) on
+  the same SQLite file the bot then serves.
+- The echo bot answers every update with one message, as the bot does for these four.
+
+    .venv/bin/python bench/updates.py [--users 50] [--updates 20] [--kinds help,rights,menu,hours]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
+import datetime as dt
+import functools
+import multiprocessing
+import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+from telegram import Update  # noqa: E402
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters  # noqa: E402
 
-from bot import callbacks, i18n
-from bot.app import build_application
-from bot.channels.loopback_server import LoopbackBotAPIServer
-from bot.channels.offline_api import OfflineBotAPI, Sent
-from bot.config import Settings
+from bench import offline  # noqa: E402
+from bot.app import build_application  # noqa: E402
+from bot.channels.console import ConsoleChat  # noqa: E402
+from bot.channels.loopback_server import LoopbackBotAPIServer  # noqa: E402
+from bot.channels.offline_api import Sent  # noqa: E402
+from bot.config import Settings  # noqa: E402
 
 TOKEN = "123456789:" + "B" * 35
+FIRST_USER = 10_000
+KINDS = ("help", "rights", "menu", "hours")
 
 
-class Waiter:
-    """Resolves a future when `count` messages have reached a chat (set from server threads)."""
-
-    def __init__(self, api: OfflineBotAPI, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
-        self.counts: dict[int, int] = defaultdict(int)
-        self.last: dict[int, Sent] = {}
-        self.waiting: dict[int, tuple[int, asyncio.Future[None]]] = {}
-        api.listeners.append(self._on_sent)
-
-    def _on_sent(self, sent: Sent) -> None:
-        self.loop.call_soon_threadsafe(self._count, sent)
-
-    def _count(self, sent: Sent) -> None:
-        self.counts[sent.chat_id] += 1
-        if sent.buttons and sent.is_inline:
-            self.last[sent.chat_id] = sent
-        target = self.waiting.get(sent.chat_id)
-        if target and self.counts[sent.chat_id] >= target[0] and not target[1].done():
-            target[1].set_result(None)
-
-    async def until(self, chat_id: int, count: int) -> None:
-        if self.counts[chat_id] >= count:
-            return
-        future = self.loop.create_future()
-        self.waiting[chat_id] = (count, future)
-        await asyncio.wait_for(future, 30)
+def update_text(kind: str, number: int) -> str:
+    if kind == "hours":  # a different day each time, so no entry overlaps another
+        day = dt.date(2025, 12, 1) + dt.timedelta(days=number % 360)
+        return f"el {day.day}/{day.month}/{day.year} de 9 a 13"
+    return {"help": "/help", "rights": "cuantas vacaciones tengo", "menu": "🕒 Horas y pago"}[kind]
 
 
-def script(
-    user: int, api: OfflineBotAPI, waiter: Waiter, full: bool, rounds: int
-) -> list[tuple[Any, int]]:
-    """The user's actions as (update factory, replies expected): onboarding, then the mix."""
-    with i18n.using("es"):
-        help_label = "❓ " + i18n._("Help")
-        settings_label = "⚙️ " + i18n._("Settings")
+# ---- the fake's process: the Bot API and the workers ------------------------------------------
+def serve_and_drive(kind: str, users: int, updates: int, port_out: Any, go: Any) -> None:
+    """Serve the fake Bot API, tell the parent its port, and when told to, send every
+    worker's updates closed loop; give back the answer times (seconds), and serve until the
+    parent has stopped polling."""
+    with LoopbackBotAPIServer() as server:
+        api = server.api
+        counts: dict[int, int] = defaultdict(int)
+        arrived = threading.Condition()
 
-    def text(t: str) -> Any:
-        return lambda: api.text_update(user, t, "es")
+        def on_sent(sent: Sent) -> None:
+            with arrived:
+                counts[sent.chat_id] += 1
+                arrived.notify_all()
 
-    def press(data: str) -> Any:
-        def make() -> dict[str, Any]:
-            message = waiter.last.get(user)
-            return api.callback_update(user, data, message.message_id if message else None, "es")
+        api.listeners.append(on_sent)
+        port_out.put(server.server_address[1])
+        go.get()  # the bot polls now
+        latencies: list[float] = []
+        lock = threading.Lock()
 
-        return make
+        def worker(user: int) -> None:
+            for n in range(updates):
+                with arrived:
+                    expected = counts[user] + 1
+                started = time.perf_counter()
+                api.push(api.text_update(user, update_text(kind, n), "es"))
+                with arrived:
+                    answered = functools.partial(_reached, counts, user, expected)
+                    if not arrived.wait_for(answered, timeout=60):
+                        raise SystemExit(f"no answer to worker {user} in 60 s")
+                with lock:
+                    latencies.append(time.perf_counter() - started)
 
-    onboarding = [
-        (text("/start"), 2 if full else 1),
-        (press(callbacks.encode("lang", "es", "o")), 1),
-        (press(callbacks.encode("country", "MX", "o")), 1),
-        (press(callbacks.encode("privacy_done", "o")), 1),
-    ]
-    mix = [
-        (text("/menu"), 1),
-        (text(help_label), 1),
-        (text("¿cuántas horas puedo trabajar?"), 1),
-        (text(settings_label), 1),
-        (press(callbacks.encode("settings", "language")), 1),
-        (text("/help"), 1),
-    ]
-    return onboarding + mix * rounds
-
-
-async def drive(
-    api: OfflineBotAPI, users: int, rounds: int, full: bool
-) -> tuple[float, list[float]]:
-    loop = asyncio.get_running_loop()
-    waiter = Waiter(api, loop)
-    latencies: list[float] = []
-
-    async def one_user(user: int) -> None:
-        expected = 0
-        for make, replies in script(user, api, waiter, full, rounds):
-            expected += replies
-            started = time.perf_counter()
-            api.push(make())
-            await waiter.until(user, expected)
-            latencies.append(time.perf_counter() - started)
-
-    started = time.perf_counter()
-    await asyncio.gather(*(one_user(10_000 + n) for n in range(users)))
-    return time.perf_counter() - started, latencies
+        threads = [threading.Thread(target=worker, args=(FIRST_USER + u,)) for u in range(users)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        port_out.put(latencies)
+        go.get()  # the bot has stopped polling
 
 
-def echo_application(server: LoopbackBotAPIServer) -> Application[Any, Any, Any, Any, Any, Any]:
+def _reached(counts: dict[int, int], user: int, expected: int) -> bool:
+    return counts[user] >= expected
+
+
+# ---- this process: the bot or the echo bot ----------------------------------------------------
+def echo_application(base_url: str) -> Application[Any, Any, Any, Any, Any, Any]:
     async def echo(update: Update, context: Any) -> None:
         if update.callback_query is not None:
             await update.callback_query.answer()
@@ -127,69 +115,94 @@ def echo_application(server: LoopbackBotAPIServer) -> Application[Any, Any, Any,
         text = (update.message.text if update.message else None) or "ok"
         await context.bot.send_message(update.effective_user.id, text)
 
-    app = (
-        Application.builder()
-        .token(TOKEN)
-        .base_url(server.base_url)
-        .concurrent_updates(True)
-        .build()
-    )
+    app = Application.builder().token(TOKEN).base_url(base_url).concurrent_updates(True).build()
     app.add_handler(MessageHandler(filters.ALL, echo))
     app.add_handler(CallbackQueryHandler(echo))
     return app
 
 
-async def measure(name: str, full: bool, users: int, rounds: int) -> tuple[float, list[float]]:
-    with LoopbackBotAPIServer() as server, tempfile.TemporaryDirectory() as tmp:
-        if full:
+async def run(bot: bool, kind: str, users: int, updates: int, data: Path) -> tuple[float, float]:
+    """One run: updates per second and the p50 answer time (ms)."""
+    spawn = multiprocessing.get_context("spawn")
+    manager = spawn.Manager()
+    port_out, go = manager.Queue(), manager.Queue()
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=spawn) as fake:
+        driving = fake.submit(serve_and_drive, kind, users, updates, port_out, go)
+        port = await asyncio.to_thread(port_out.get)
+        base = f"http://127.0.0.1:{port}"
+        if bot:
             settings = Settings(
                 token=TOKEN,
-                api_base_url=server.base_url,
-                api_file_url=server.file_url,
-                data_dir=Path(tmp),
+                api_base_url=f"{base}/bot",
+                api_file_url=f"{base}/file/bot",
+                data_dir=data,
                 log_level="WARNING",
             )
             app: Any = build_application(settings)
         else:
-            app = echo_application(server)
+            app = echo_application(f"{base}/bot")
         async with app:
             if app.post_init:
                 await app.post_init(app)
             await app.updater.start_polling(poll_interval=0.0, timeout=1)
             await app.start()
             try:
-                elapsed, latencies = await drive(server.api, users, rounds, full)
+                started = time.perf_counter()
+                go.put("go")
+                latencies = await asyncio.to_thread(port_out.get)
+                elapsed = time.perf_counter() - started
             finally:
                 await app.updater.stop()
                 await app.stop()
                 if app.post_shutdown:
                     await app.post_shutdown(app)
-    count = len(latencies)
-    p50 = statistics.median(latencies) * 1000
-    p99 = statistics.quantiles(latencies, n=100)[98] * 1000
-    print(
-        f"{name:<10} {count:>6} updates in {elapsed:6.2f} s  "
-        f"{count / elapsed:8.1f} updates/s  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms"
-    )
-    return count / elapsed, latencies
+        go.put("stop")
+        await asyncio.wrap_future(driving)
+    manager.shutdown()
+    return len(latencies) / elapsed, statistics.median(latencies) * 1000
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--users", type=int, default=100)
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
+async def onboard_all(data: Path, users: int) -> None:
+    """Every worker onboarded with one household, on the SQLite file the runs serve."""
+    app, api = await offline.start(data, _Clock())
+    for n in range(users):
+        chat = ConsoleChat(app, api, FIRST_USER + n, "es", data / "files")
+        await offline.onboard(chat)
+        await offline.add_household(chat, "Casa A", "hour", "10", "20251201")
+    await offline.stop(app)
+
+
+class _Clock:
+    def now(self) -> dt.datetime:
+        return dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
+
+
+async def main(users: int, updates: int, kinds: list[str]) -> None:
     print(
-        f"{args.users} users x {args.rounds} rounds of a 6-step mix after 4 onboarding steps,"
-        " HTTP to 127.0.0.1"
+        f"{users} onboarded workers x {updates} updates each, closed loop, fake Bot API in its"
+        " own process; runs interleaved echo, bot, echo"
     )
-    bot_rate, bot_lat = asyncio.run(measure("dwbot", True, args.users, args.rounds))
-    echo_rate, echo_lat = asyncio.run(measure("echo bot", False, args.users, args.rounds))
-    print(
-        f"ratio dwbot/echo: throughput {bot_rate / echo_rate:.2f}, "
-        f"p50 latency {statistics.median(bot_lat) / statistics.median(echo_lat):.2f}x"
-    )
+    print(f"{'update':<10} {'echo msg/s':>11} {'dwbot msg/s':>12} {'ratio':>6}  p50 echo / dwbot")
+    with tempfile.TemporaryDirectory() as tmp:
+        prepared = Path(tmp) / "prepared"
+        await onboard_all(prepared, users)
+        for kind in kinds:
+            data = Path(tmp) / kind
+            shutil.copytree(prepared, data)  # every kind starts from the same onboarded file
+            echo_a = await run(False, kind, users, updates, data)
+            mine = await run(True, kind, users, updates, data)
+            echo_b = await run(False, kind, users, updates, data)
+            echo = (echo_a[0] + echo_b[0]) / 2
+            print(
+                f"{kind:<10} {echo:>11.0f} {mine[0]:>12.0f} {mine[0] / echo:>6.2f}"
+                f"  {(echo_a[1] + echo_b[1]) / 2:.1f} / {mine[1]:.1f} ms"
+            )
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--updates", type=int, default=20)
+    parser.add_argument("--kinds", default=",".join(KINDS))
+    args = parser.parse_args()
+    asyncio.run(main(args.users, args.updates, args.kinds.split(",")))
