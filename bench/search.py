@@ -1,6 +1,7 @@
 """Benchmark: the rights search, answers and speed, beside the previous design in one run.
 
-Runs every question of tests/search_questions.toml (real questions, seven languages, Spain)
+Runs every question of tests/search_questions.toml (real questions, seven languages, Spain),
+and of bench/search_heldout.toml (questions nobody tuned the search lines to)
 through two searches over the same content:
 
 - baseline: the search before 2026-12-03: one FTS5 table of whole topics for the whole
@@ -38,6 +39,7 @@ from bot.domain.search import allowed_typos, best_page, terms  # noqa: E402
 from bot.services.content import Library  # noqa: E402
 
 TABLE = ROOT / "tests" / "search_questions.toml"
+HELD_OUT = ROOT / "bench" / "search_heldout.toml"  # never tuned to: see its header
 JURISDICTION = "spain"
 Search = Callable[[str, str], tuple[str, int] | None]  # (question, locale) -> (topic, page)
 
@@ -158,6 +160,15 @@ def main() -> None:
         f"build     baseline {build_baseline * 1000:.0f} ms (index only),"
         f" current {build_current * 1000:.0f} ms (reading every file + index)"
     )
+    with HELD_OUT.open("rb") as f:
+        held_out = tomllib.load(f)["question"]
+    held = {name: score(s, library, held_out) for name, s in searches.items()}
+    cells = [
+        f"{sum(c['page'] for c in held[name].values())}"
+        f"/{sum(c['topic'] for c in held[name].values())} of {len(held_out)}"
+        for name in searches
+    ]
+    print(f"{'held out':<10}{cells[0]:>22}{cells[1]:>22}   ({HELD_OUT.name}, never tuned to)")
     for name, s in searches.items():
         p50, p99 = timing(s, questions, args.runs)
         print(f"{name:<10} per question p50 {p50:.2f} ms, p99 {p99:.2f} ms ({args.runs} passes)")
