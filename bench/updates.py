@@ -1,9 +1,10 @@
 """Benchmark: updates per second through the whole bot, beside a bare PTB echo bot, per kind.
 
 For each kind of update a worker sends most (/help, a rights question, a main-menu tap on
-Hours & pay, a typed hours entry), three runs one after another on the same machine: the
-echo bot, the bot, the echo bot again. The figure is the bot's rate over the mean of the two
-echo runs, so a slower or faster moment of the machine shows in both.
+Hours & pay, a typed hours entry), runs one after another on the same machine: the echo
+bot, then the bot and the echo bot in turn (`--repeats` times). The figure is the median
+bot run over the median echo run, so a slower or faster moment of the machine shows in
+both.
 
 - The fake Bot API runs in a process of its own (bot/channels/loopback_server.py over HTTP
   on 127.0.0.1), with the simulated workers: each sends an update and waits for the answer
@@ -13,7 +14,8 @@ echo runs, so a slower or faster moment of the machine shows in both.
   the same SQLite file the bot then serves.
 - The echo bot answers every update with one message, as the bot does for these four.
 
-    .venv/bin/python bench/updates.py [--users 50] [--updates 20] [--kinds help,rights,menu,hours]
+    .venv/bin/python bench/updates.py [--users 50] [--updates 20] [--repeats 2]
+        [--kinds help,rights,menu,hours]
 """
 
 from __future__ import annotations
@@ -177,10 +179,10 @@ class _Clock:
         return dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
 
 
-async def main(users: int, updates: int, kinds: list[str]) -> None:
+async def main(users: int, updates: int, kinds: list[str], repeats: int) -> None:
     print(
         f"{users} onboarded workers x {updates} updates each, closed loop, fake Bot API in its"
-        " own process; runs interleaved echo, bot, echo"
+        f" own process; runs interleaved echo, bot, echo ({repeats} bot runs, medians)"
     )
     print(f"{'update':<10} {'echo msg/s':>11} {'dwbot msg/s':>12} {'ratio':>6}  p50 echo / dwbot")
     with tempfile.TemporaryDirectory() as tmp:
@@ -189,13 +191,17 @@ async def main(users: int, updates: int, kinds: list[str]) -> None:
         for kind in kinds:
             data = Path(tmp) / kind
             shutil.copytree(prepared, data)  # every kind starts from the same onboarded file
-            echo_a = await run(False, kind, users, updates, data)
-            mine = await run(True, kind, users, updates, data)
-            echo_b = await run(False, kind, users, updates, data)
-            echo = (echo_a[0] + echo_b[0]) / 2
+            echoes = [await run(False, kind, users, updates, data)]
+            mine = []
+            for _ in range(repeats):
+                mine.append(await run(True, kind, users, updates, data))
+                echoes.append(await run(False, kind, users, updates, data))
+            echo = statistics.median(rate for rate, _p50 in echoes)
+            bot = statistics.median(rate for rate, _p50 in mine)
             print(
-                f"{kind:<10} {echo:>11.0f} {mine[0]:>12.0f} {mine[0] / echo:>6.2f}"
-                f"  {(echo_a[1] + echo_b[1]) / 2:.1f} / {mine[1]:.1f} ms"
+                f"{kind:<10} {echo:>11.0f} {bot:>12.0f} {bot / echo:>6.2f}"
+                f"  {statistics.median(p for _r, p in echoes):.1f}"
+                f" / {statistics.median(p for _r, p in mine):.1f} ms"
             )
 
 
@@ -204,5 +210,6 @@ if __name__ == "__main__":
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--updates", type=int, default=20)
     parser.add_argument("--kinds", default=",".join(KINDS))
+    parser.add_argument("--repeats", type=int, default=2, help="bot runs per kind")
     args = parser.parse_args()
-    asyncio.run(main(args.users, args.updates, args.kinds.split(",")))
+    asyncio.run(main(args.users, args.updates, args.kinds.split(","), args.repeats))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.services.content import Library
 
@@ -119,3 +121,36 @@ def test_a_synonym_file_with_a_wrong_shape_is_refused() -> None:
 def test_every_library_word_of_the_search_vocabulary_is_in_the_library() -> None:
     assert LIBRARY.synonym_problems() == []
     assert LIBRARY.synonyms.keys() <= {"es", "en", "pt", "fr", "tl", "sw", "ar"}
+
+
+def _slid(question: list[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(tuple(question[i : i + n]) == phrase for i in range(len(question) - n + 1))
+
+
+_WORDS = st.sampled_from(["me", "echaron", "de", "la", "casa", "horas", "extra", "pago"])
+
+
+@given(
+    question=st.lists(_WORDS, max_size=8),
+    table=st.lists(
+        st.lists(
+            st.tuples(_WORDS) | st.tuples(_WORDS, _WORDS) | st.tuples(_WORDS, _WORDS, _WORDS),
+            min_size=1,
+            max_size=3,
+        ),
+        max_size=6,
+    ),
+)
+def test_the_phrase_lookup_finds_exactly_what_sliding_over_the_question_finds(
+    question: list[str], table: list[list[tuple[str, ...]]]
+) -> None:
+    from bot.domain.search import Synonym, SynonymTable, ngrams
+
+    synonyms = [Synonym(tuple(people), (f"lib{n}",)) for n, people in enumerate(table)]
+    expected = [s.library for s in synonyms if any(_slid(question, p) for p in s.people)]
+    assert SynonymTable(synonyms).groups(question) == expected
+    grams = ngrams(question, 3)
+    for people in table:
+        for phrase in people:
+            assert (phrase in grams) == _slid(question, phrase)

@@ -18,10 +18,12 @@ __all__ = [
     "STOPWORDS",
     "PageProfile",
     "Synonym",
+    "SynonymTable",
     "allowed_typos",
     "answering_page",
     "contains_phrase",
     "fold",
+    "ngrams",
     "parse_synonyms",
     "search_text",
     "search_words",
@@ -131,14 +133,33 @@ def expand(question: list[str], synonyms: Sequence[Synonym]) -> list[str]:
 
 def synonym_groups(question: list[str], synonyms: Sequence[Synonym]) -> list[tuple[str, ...]]:
     """For each synonym the question uses, the library's words for it (one group each)."""
-    groups = []
-    for synonym in synonyms:
-        for phrase in synonym.people:
-            n = len(phrase)
-            if any(tuple(question[i : i + n]) == phrase for i in range(len(question) - n + 1)):
-                groups.append(synonym.library)
-                break
-    return groups
+    return SynonymTable(synonyms).groups(question)
+
+
+class SynonymTable:
+    """A language's synonyms, looked up by the phrases of a question (built once)."""
+
+    def __init__(self, synonyms: Sequence[Synonym]) -> None:
+        self.synonyms = tuple(synonyms)
+        self._by_phrase: dict[tuple[str, ...], list[int]] = {}
+        for number, synonym in enumerate(self.synonyms):
+            for phrase in dict.fromkeys(synonym.people):
+                self._by_phrase.setdefault(phrase, []).append(number)
+        self.longest = max((len(p) for p in self._by_phrase), default=0)
+
+    def groups(self, question: Sequence[str]) -> list[tuple[str, ...]]:
+        """The library's words for each synonym the question uses, in the table's order."""
+        said = ngrams(question, self.longest)
+        used = sorted({n for phrase in said for n in self._by_phrase.get(phrase, ())})
+        return [self.synonyms[n].library for n in used]
+
+
+def ngrams(words: Sequence[str], longest: int) -> frozenset[tuple[str, ...]]:
+    """Every run of 1 to `longest` consecutive words: a phrase of up to `longest` words is in
+    the text exactly when it is in this set (one lookup, not a scan of the text)."""
+    return frozenset(
+        tuple(words[i : i + n]) for n in range(1, longest + 1) for i in range(len(words) - n + 1)
+    )
 
 
 MAX_TERMS = 24  # distinct words of a question that are searched: a question has fewer
@@ -247,9 +268,9 @@ def answering_page(
                 scores[number] += weight * rarity * ASKED_WEIGHT
             elif in_text[number]:
                 scores[number] += weight * rarity
-    said_words = tuple(said)
+    grams = ngrams(tuple(said), max((len(p) for page in pages for p in page.phrases), default=0))
     for number, page in enumerate(pages):
-        longest = max((len(p) for p in page.phrases if contains_phrase(said_words, p)), default=0)
+        longest = max((len(p) for p in page.phrases if p in grams), default=0)
         scores[number] += ASKED_PHRASE_WEIGHT * longest
     best = max(range(n), key=lambda k: (scores[k], -k))
     return best if scores[best] > scores[0] + 1e-9 else 0

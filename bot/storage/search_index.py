@@ -21,12 +21,12 @@ from rapidfuzz.distance import OSA
 from bot.domain.search import (
     PageProfile,
     Synonym,
+    SynonymTable,
     allowed_typos,
     answering_page,
-    contains_phrase,
+    ngrams,
     search_text,
     search_words,
-    synonym_groups,
     terms,
 )
 
@@ -116,6 +116,8 @@ class SearchIndex:
                 row[0] for row in self._db.execute(f"SELECT term FROM {table}_vocab")
             ]
         self._expand = functools.lru_cache(maxsize=8192)(self._expand_uncached)
+        self._phrase_indexes: dict[str, Any] = {}
+        self._synonym_tables: dict[str, SynonymTable] = {}
 
     # ---- a built index, kept between runs (bot/services/content.py's cache) ----------------
     def state(self) -> tuple[dict[str, Any], bytes]:
@@ -167,6 +169,8 @@ class SearchIndex:
         }
         index._vocabulary = data["vocabulary"]
         index._expand = functools.lru_cache(maxsize=8192)(index._expand_uncached)
+        index._phrase_indexes = {}
+        index._synonym_tables = {}
         return index
 
     def _expand_uncached(self, table: str, word: str) -> tuple[str, ...]:
@@ -197,7 +201,7 @@ class SearchIndex:
             groups = [
                 tuple(w for w in group if w not in words)
                 for lang in dict.fromkeys((languages[0], language))
-                for group in synonym_groups(said, self._synonyms.get(lang, []))
+                for group in self._synonym_table(lang).groups(said)
             ]
             groups = [g for g in dict.fromkeys(groups) if g]
             hits = self._search(table, words, groups, said, language, limit)
@@ -228,16 +232,19 @@ class SearchIndex:
                 scores[(topic, page)] = scores.get((topic, page), 0.0) + weight * rank
         extra = list(dict.fromkeys(w for g in groups for w in g))
         said = tuple(said_words)
-        for topic, phrases in self._phrases.get(table, {}).items():
-            longest = max((len(p) for p in phrases if contains_phrase(said, p)), default=0)
-            if longest:  # a topic's own phrase, word for word: the surest sign there is
-                for key in scores:
-                    if key[0] == topic:
-                        scores[key] += PHRASE_BONUS * longest
-        for (topic, page), profile in self._asked_phrases(table):
-            longest = max((len(p) for p in profile if contains_phrase(said, p)), default=0)
-            if longest and (topic, page) in scores:  # her words, as a search line has them
-                scores[(topic, page)] += PHRASE_BONUS * longest
+        topic_phrases, page_phrases, longest = self._phrase_index(table)
+        grams = ngrams(said, longest)
+        topic_best: dict[str, int] = {}
+        page_best: dict[tuple[str, int], int] = {}
+        for gram in grams:
+            for topic in topic_phrases.get(gram, ()):
+                topic_best[topic] = max(topic_best.get(topic, 0), len(gram))
+            for key in page_phrases.get(gram, ()):
+                page_best[key] = max(page_best.get(key, 0), len(gram))
+        for key in scores:
+            # a topic's own phrase, word for word: the surest sign there is; and her words
+            # as a search line of that page has them
+            scores[key] += PHRASE_BONUS * (topic_best.get(key[0], 0) + page_best.get(key, 0))
         ranked: dict[str, float] = {}
         for (topic, _page), score in sorted(scores.items(), key=lambda item: item[1]):
             ranked.setdefault(topic, score)
@@ -247,15 +254,31 @@ class SearchIndex:
             for topic, rank in list(ranked.items())[:limit]
         ]
 
-    def _asked_phrases(
+    def _synonym_table(self, language: str) -> SynonymTable:
+        table = self._synonym_tables.get(language)
+        if table is None:
+            table = self._synonym_tables[language] = SynonymTable(self._synonyms.get(language, []))
+        return table
+
+    def _phrase_index(
         self, table: str
-    ) -> list[tuple[tuple[str, int], tuple[tuple[str, ...], ...]]]:
-        return [
-            ((topic, number), profile.phrases)
-            for topic, profiles in self._pages.get(table, {}).items()
-            for number, profile in enumerate(profiles)
-            if profile.phrases
-        ]
+    ) -> tuple[dict[tuple[str, ...], list[str]], dict[tuple[str, ...], list[tuple[str, int]]], int]:
+        """Which topics have each keyword phrase, which pages each search-line phrase, and
+        the longest of them (worked out once per table)."""
+        found = self._phrase_indexes.get(table)
+        if found is None:
+            topics: dict[tuple[str, ...], list[str]] = {}
+            for topic, phrases in self._phrases.get(table, {}).items():
+                for phrase in dict.fromkeys(phrases):
+                    topics.setdefault(phrase, []).append(topic)
+            pages: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+            for topic, profiles in self._pages.get(table, {}).items():
+                for number, profile in enumerate(profiles):
+                    for phrase in dict.fromkeys(profile.phrases):
+                        pages.setdefault(phrase, []).append((topic, number))
+            longest = max((len(p) for p in (*topics, *pages)), default=1)
+            found = self._phrase_indexes[table] = (topics, pages, longest)
+        return found
 
     def _rank(self, table: str, words: list[str]) -> list[tuple[str, int, float]]:
         match = " OR ".join(form for word in words for form in self._expand(table, word))
