@@ -21,7 +21,6 @@ __all__ = [
     "SynonymTable",
     "allowed_typos",
     "answering_page",
-    "contains_phrase",
     "fold",
     "ngrams",
     "parse_synonyms",
@@ -277,8 +276,3 @@ def answering_page(
 
 
 SYNONYM_PAGE_WEIGHT = 0.4
-
-
-def contains_phrase(said: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return any(said[i : i + n] == phrase for i in range(len(said) - n + 1))

@@ -8,14 +8,13 @@ changes whenever the content does. The page itself (fonts, shaping, bidi) is
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
 from bot import i18n
 from bot.domain.content import to_plain_segments
 from bot.i18n import _
 from bot.services.content import Found, Library
+from bot.services.files import write_atomic
 
 _BODY_SIZE = 10.5
 # Part of the cache key: raise it when the layout changes, so cached PDFs are rebuilt.
@@ -37,13 +36,7 @@ class HandbookService:
         """The cached PDF, built first if the content changed since the last one."""
         path = self.path_for(jurisdiction, locale)
         if not path.is_file():
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            pdf = self.build(jurisdiction, locale, place, today)
-            # Write then rename, so a crash never leaves half a PDF in the cache.
-            fd, tmp = tempfile.mkstemp(dir=self.cache_dir, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(pdf)
-            Path(tmp).replace(path)
+            write_atomic(path, self.build(jurisdiction, locale, place, today))
             for old in self.cache_dir.glob(f"handbook-{jurisdiction}-{locale}-*.pdf"):
                 if old != path:
                     old.unlink(missing_ok=True)

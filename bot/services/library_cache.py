@@ -18,12 +18,11 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.domain.content import Source, Topic
+from bot.services.files import write_atomic
 from bot.storage.search_index import SearchIndex
 
 if TYPE_CHECKING:
@@ -85,7 +84,6 @@ def load(library: type[Library], root: Path, cache_dir: Path) -> Library:
 def _write(
     cache_dir: Path, name: str, topics: list[Topic], problems: list[str], built: Library
 ) -> None:
-    cache_dir.mkdir(parents=True, exist_ok=True)
     index, database = built._index.state()
     data = {
         "topics": [_plain(t) for t in topics],
@@ -93,18 +91,11 @@ def _write(
         "index": index,
     }
     # The index first, the JSON last: a JSON file is only ever beside its index.
-    _atomic(cache_dir / f"library-{name}.sqlite", database)
-    _atomic(cache_dir / f"library-{name}.json", json.dumps(data, ensure_ascii=False).encode())
+    write_atomic(cache_dir / f"library-{name}.sqlite", database)
+    write_atomic(cache_dir / f"library-{name}.json", json.dumps(data, ensure_ascii=False).encode())
     for old in cache_dir.glob("library-*"):
         if not old.name.startswith(f"library-{name}."):
             old.unlink(missing_ok=True)
-
-
-def _atomic(path: Path, content: bytes) -> None:
-    fd, partial = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(content)
-    Path(partial).replace(path)
 
 
 def _plain(topic: Topic) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from bot.domain.errors import NotAllowed, UserFacingError
 from bot.domain.users import Role, User
 from bot.i18n import N_, _
 from bot.services.delivery import FILE_REFERENCE
+from bot.services.files import write_atomic
 from bot.services.posting import LANE_REPLY, PostingService, timezone_of
 from bot.services.users import UserService
 from bot.storage.organisers import Broadcast, Meeting, OrganiserStore, Recipient
@@ -558,7 +559,7 @@ class MeetingService:
             digest = hashlib.sha256(content).hexdigest()[:16]
             path = folder / str(meeting.id) / digest / "meeting.ics"
             if not path.exists():
-                await asyncio.to_thread(_write_file, path, content)
+                await asyncio.to_thread(write_atomic, path, content)
             found[locale] = FILE_REFERENCE + str(path)
         return found
 
@@ -593,11 +594,3 @@ def meeting_time_text(meeting: Meeting, recipient: Recipient) -> str:
     starts = dt.datetime.fromisoformat(meeting.starts_at).astimezone(timezone_of(recipient))
     with i18n.using(recipient.locale):
         return i18n.fmt_datetime(starts, "full")
-
-
-def _write_file(path: Path, content: bytes) -> None:
-    """Whole or not at all: written beside, then renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".part")
-    partial.write_bytes(content)
-    partial.replace(path)

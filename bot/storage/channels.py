@@ -20,26 +20,6 @@ class ChannelStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def user_for(self, channel: str, external_id: str, now: dt.datetime) -> int:
-        """Her user id on this channel, made the first time she writes."""
-        async with self.db.transaction() as tx:
-            row = await tx.fetchone(
-                "SELECT user_id FROM channel_identities WHERE channel = ? AND external_id = ?",
-                (channel, external_id),
-            )
-            if row is not None:
-                return int(row[0])
-            top = await tx.fetchone("SELECT MAX(user_id) FROM channel_identities")
-            user_id = (
-                max(FIRST_CHANNEL_USER_ID, int(top[0] or 0) + 1) if top else FIRST_CHANNEL_USER_ID
-            )
-            await tx.execute(
-                "INSERT INTO channel_identities (channel, external_id, user_id, created_at)"
-                " VALUES (?, ?, ?, ?)",
-                (channel, external_id, user_id, iso(now)),
-            )
-            return user_id
-
     async def address(self, channel: str, user_id: int) -> str | None:
         return await self.db.fetchval(
             "SELECT external_id FROM channel_identities WHERE channel = ? AND user_id = ?",
@@ -110,17 +90,6 @@ class ChannelStore:
         return results
 
     # ---- inbound ---------------------------------------------------------------------------
-    async def receive(self, message_id: str, user_id: int, payload: Any, now: dt.datetime) -> bool:
-        """Keep a webhook message; False if it was received before (a redelivery)."""
-        async with self.db.transaction() as tx:
-            new = await tx.rowcount(
-                "INSERT INTO whatsapp_inbound (message_id, user_id, payload, received_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (message_id, user_id, json.dumps(payload, ensure_ascii=False), iso(now)),
-            )
-            await tx.execute(_WROTE, (iso(now), user_id, iso(now)))
-            return bool(new)
-
     async def last_wrote(self, channel: str, user_id: int) -> dt.datetime | None:
         """When she last wrote on this channel (WhatsApp's 24-hour window starts there)."""
         value = await self.db.fetchval(
